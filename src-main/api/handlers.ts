@@ -1,0 +1,73 @@
+// The contract's methods implemented once over the services. Both hosts (Electron IPC, web
+// HTTP/WS) call `dispatch`, which validates the input against the contract's zod schema first.
+import { EventEmitter } from 'node:events';
+import type { z } from 'zod';
+import { methods, isMethodName, type EventName, type EventPayload, type Input, type MethodName, type Output } from '../../src-shared/api/contract';
+import type { Store } from '../db/store';
+import { LookupService } from '../services/lookup';
+import { SearchService } from '../services/search';
+import { demoInfo } from '../services/demo';
+import type { Region } from '../../src-shared/phone/normalize';
+import { isRegion } from '../../src-shared/phone/normalize';
+import { ApiError } from './errors';
+
+export interface AppContext {
+  store: Store;
+  region: Region;
+  host: 'electron' | 'web';
+}
+
+export type Handlers = { [M in MethodName]: (input: z.infer<(typeof methods)[M]['input']>) => Output<M> | Promise<Output<M>> };
+
+export class App {
+  readonly lookup: LookupService;
+  readonly search: SearchService;
+  private events = new EventEmitter();
+  readonly handlers: Handlers;
+  private counts;
+
+  constructor(readonly ctx: AppContext) {
+    this.lookup = new LookupService(ctx.store.sqlite, ctx.region);
+    this.search = new SearchService(ctx.store.sqlite, ctx.region);
+    this.counts = ctx.store.sqlite.prepare(
+      'SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM purchases)').raw();
+    this.handlers = {
+      lookup: ({ identity, region }) => {
+        if (region && !isRegion(region)) throw new ApiError('bad_request', `region: "${region}" is not supported`);
+        return this.lookup.lookup(identity, (region as Region | undefined) ?? ctx.region);
+      },
+      openCustomer: ({ customerId }) => this.lookup.pop(customerId),
+      search: ({ query, limit }) => this.search.search(query, limit ?? 20),
+      status: () => {
+        const [customers, purchases] = this.counts.get() as [number, number];
+        return { dataDir: ctx.store.dataDir, region: ctx.region, customers, purchases, demo: demoInfo(ctx.store), host: ctx.host };
+      },
+    };
+  }
+
+  /** Validates and runs one method call from any host. */
+  async dispatch(method: string, rawInput: unknown): Promise<unknown> {
+    if (!isMethodName(method)) throw new ApiError('unknown_method', `unknown method "${method}"`);
+    const parsed = methods[method].input.safeParse(rawInput ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ApiError('bad_request', `${method}: ${issue.path.join('.') || 'input'}: ${issue.message}`);
+    }
+    const handler = this.handlers[method] as (i: unknown) => unknown;
+    return await handler(parsed.data);
+  }
+
+  call<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>> {
+    return this.dispatch(method, input) as Promise<Output<M>>;
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    this.events.emit('event', event, payload);
+  }
+
+  /** Listener for every event; returns the unsubscribe function. */
+  onEvent(listener: (event: EventName, payload: unknown) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+}

@@ -1,0 +1,158 @@
+// `pronto` — the agent desktop's command line: import feeds, make demo feeds, look a caller up,
+// run the web host. Every command works on a data dir (--data-dir, PRONTO_DATA_DIR, or userData).
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore, openConnection } from '../db/store';
+import { resolveDataDir, resolveRegion, hubUrl } from '../config';
+import { Importer } from '../services/import/importer';
+import { formatProblem } from '../../src-shared/feeds/node/csv';
+import { LookupService } from '../services/lookup';
+import { parse, intFlag, UsageError } from './args';
+import { formatLookup } from './format';
+
+const USAGE = `usage:
+  pronto import --data-dir D FILE...                      import department feeds (kind from file name)
+  pronto seed --out DIR [--customers N] [--purchases N] [--seed S] [--anchor YYYY-MM-DD]
+  pronto lookup --data-dir D [--region XX] [--json] IDENTITY
+  pronto serve --data-dir D [--port P] [--region XX]      web host on 127.0.0.1`;
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const PACKAGE_ROOT = resolve(here, '../..');
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'import':
+        return await importCmd(rest);
+      case 'seed':
+        return await seedCmd(rest);
+      case 'lookup':
+        return lookupCmd(rest);
+      case 'serve':
+        return await serveCmd(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        console.log(USAGE);
+        return cmd ? 0 : 2;
+      default:
+        throw new UsageError(`unknown command "${cmd}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`pronto: ${err.message}\n${USAGE}`);
+      return 2;
+    }
+    console.error(`pronto ${cmd}: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+async function importCmd(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { 'data-dir': { type: 'string' } });
+  if (!positionals.length) throw new UsageError('import: give at least one feed file');
+  const store = openStore(resolveDataDir(values['data-dir']));
+  const conn = openConnection(store);
+  try {
+    const importer = new Importer(conn);
+    const results = await importer.importFiles(positionals, {
+      onProblem: (file, p) => console.error(formatProblem(file, p)),
+    });
+    for (const r of results) {
+      const rate = r.ms > 0 ? Math.round(r.rows / (r.ms / 1000)) : 0;
+      console.log(r.applied
+        ? `${r.file}: ${r.kind}: ${r.rows} rows imported in ${(r.ms / 1000).toFixed(1)} s (${rate} rows/s)`
+        : `${r.file}: rejected, nothing imported (${r.problems} problem${r.problems === 1 ? '' : 's'})`);
+    }
+    return results.every((r) => r.applied) ? 0 : 1;
+  } finally {
+    conn.close();
+    store.close();
+  }
+}
+
+async function seedCmd(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    out: { type: 'string' },
+    customers: { type: 'string' },
+    purchases: { type: 'string' },
+    seed: { type: 'string' },
+    anchor: { type: 'string' },
+  });
+  if (!values.out) throw new UsageError('seed: --out DIR is required');
+  if (values.anchor && !/^\d{4}-\d{2}-\d{2}$/.test(values.anchor)) throw new UsageError(`--anchor: "${values.anchor}" is not YYYY-MM-DD`);
+  const customers = intFlag(values.customers, 'customers', 10_000);
+  const { generateFeeds } = await import('../seed/generate');
+  const t0 = performance.now();
+  const r = await generateFeeds({
+    outDir: resolve(values.out),
+    customers,
+    purchases: values.purchases === undefined ? undefined : intFlag(values.purchases, 'purchases', customers * 5),
+    seed: intFlag(values.seed, 'seed', 1),
+    anchor: values.anchor,
+  });
+  for (const [kind, file] of Object.entries(r.files)) {
+    console.log(`${file}: ${r.counts[kind as keyof typeof r.counts]} rows`);
+  }
+  console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return 0;
+}
+
+function lookupCmd(argv: string[]): number {
+  const { values, positionals } = parse(argv, {
+    'data-dir': { type: 'string' },
+    region: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw new UsageError('lookup: give exactly one IDENTITY (quote it if it has spaces)');
+  const store = openStore(resolveDataDir(values['data-dir']));
+  try {
+    const region = resolveRegion(values.region);
+    const result = new LookupService(store.sqlite, region).lookup(positionals[0]!);
+    console.log(values.json ? JSON.stringify(result) : formatLookup(result));
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+async function serveCmd(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    'data-dir': { type: 'string' },
+    port: { type: 'string' },
+    region: { type: 'string' },
+    host: { type: 'string' },
+  });
+  if (values.host && values.host !== '127.0.0.1' && values.host !== 'localhost') {
+    throw new UsageError('--host: the web host only binds to 127.0.0.1');
+  }
+  const { ensureDemoData } = await import('../services/demo');
+  const { App } = await import('../api/handlers');
+  const { startWebHost } = await import('../web/server');
+  const dataDir = resolveDataDir(values['data-dir']);
+  const store = openStore(dataDir);
+  const demo = await ensureDemoData(store, { hubConfigured: hubUrl() !== null });
+  if (demo) console.log(`demo data: ${demo.customers} customers (loaded ${demo.loadedAt})`);
+  const app = new App({ store, region: resolveRegion(values.region), host: 'web' });
+  const host = await startWebHost({
+    app,
+    rendererDir: resolve(PACKAGE_ROOT, 'out/renderer'),
+    port: intFlag(values.port, 'port', 5178),
+    log: (l) => console.error(l),
+  });
+  console.log(`data dir: ${dataDir}`);
+  console.log(`Pronto web host: ${host.url}`);
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      host.close().finally(() => {
+        store.close();
+        done();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}

@@ -1,0 +1,9 @@
+import type { Sqlite } from '../store';
+
+export function getMeta(sqlite: Sqlite, key: string): string | null {
+  return (sqlite.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined) ?? null;
+}
+
+export function setMeta(sqlite: Sqlite, key: string, value: string): void {
+  sqlite.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}

@@ -1,0 +1,67 @@
+// Opens the agent's SQLite store: one file in the data dir, WAL, migrations applied on open.
+import { mkdirSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema';
+
+export type Sqlite = Database.Database;
+export type Drizzle = BetterSQLite3Database<typeof schema>;
+
+export const STORE_FILE = 'pronto.sqlite';
+
+export interface Store {
+  sqlite: Sqlite;
+  db: Drizzle;
+  dataDir: string;
+  file: string;
+  close(): void;
+}
+
+/** Where drizzle-kit wrote the desktop migrations; the Electron build passes its own path. */
+export function defaultMigrationsDir(): string {
+  if (process.env.PRONTO_MIGRATIONS_DIR) return process.env.PRONTO_MIGRATIONS_DIR;
+  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  return resolve(here, '../../migrations/desktop');
+}
+
+export interface OpenOptions {
+  migrationsDir?: string;
+  readonly?: boolean;
+}
+
+/** Pragmas every connection gets: WAL so readers (the pop) never wait on a writer (import, sync). */
+export function configure(sqlite: Sqlite): void {
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('temp_store = MEMORY');
+  sqlite.pragma('mmap_size = 268435456');
+}
+
+export function openStore(dataDir: string, opts: OpenOptions = {}): Store {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, STORE_FILE);
+  const sqlite = new Database(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
+  if (!opts.readonly) configure(sqlite);
+  else sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema });
+  if (!opts.readonly) migrate(db, { migrationsFolder: opts.migrationsDir ?? defaultMigrationsDir() });
+  return {
+    sqlite,
+    db,
+    dataDir,
+    file,
+    close: () => sqlite.close(),
+  };
+}
+
+/** A second connection on the same file (importers write here; lookups keep their own). */
+export function openConnection(store: Store): Sqlite {
+  const sqlite = new Database(store.file);
+  configure(sqlite);
+  return sqlite;
+}

@@ -1,0 +1,92 @@
+// Upsert statements per feed, prepared once per import connection. Each writer applies a batch
+// of validated rows; the caller owns the transaction (one per file: all or nothing).
+import type { Sqlite } from '../../db/store';
+import type { FeedKind } from '../../../src-shared/feeds/spec';
+import { phoneSearchTokens, type Region } from '../../../src-shared/phone/normalize';
+import type { FeedRecord } from '../../../src-shared/feeds/node/csv';
+
+export type Writer<K extends FeedKind> = (records: FeedRecord<K>[]) => void;
+
+
+export function makeWriters(sqlite: Sqlite): { [K in FeedKind]: Writer<K> } {
+  const upsertCustomer = sqlite.prepare(`
+    INSERT INTO customers (customer_id, name, company, email, segment, region, country, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, company = excluded.company,
+      email = excluded.email, segment = excluded.segment, region = excluded.region,
+      country = excluded.country, created_at = excluded.created_at
+    RETURNING id`).pluck();
+  const deletePhones = sqlite.prepare('DELETE FROM customer_phones WHERE customer_id = ?');
+  const insertPhone = sqlite.prepare(
+    'INSERT INTO customer_phones (customer_id, e164, label, raw, position) VALUES (?, ?, ?, ?, ?)');
+  const deleteSearch = sqlite.prepare('DELETE FROM customer_search WHERE rowid = ?');
+  const insertSearch = sqlite.prepare(
+    'INSERT INTO customer_search (rowid, name, company, email, customer_id, phones) VALUES (?, ?, ?, ?, ?, ?)');
+  const upsertProduct = sqlite.prepare(`
+    INSERT INTO products (sku, name, category, family, tier, price_minor, currency, margin)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (sku) DO UPDATE SET name = excluded.name, category = excluded.category,
+      family = excluded.family, tier = excluded.tier, price_minor = excluded.price_minor,
+      currency = excluded.currency, margin = excluded.margin`);
+  const upsertPurchase = sqlite.prepare(`
+    INSERT INTO purchases (order_id, sku, customer_id, quantity, amount_minor, currency, purchased_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (order_id, sku) DO UPDATE SET customer_id = excluded.customer_id,
+      quantity = excluded.quantity, amount_minor = excluded.amount_minor,
+      currency = excluded.currency, purchased_at = excluded.purchased_at`);
+  const upsertAccount = sqlite.prepare(`
+    INSERT INTO accounts (customer_id, balance_minor, currency, overdue_minor, oldest_due_date,
+      last_payment_at, last_payment_minor)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (customer_id) DO UPDATE SET balance_minor = excluded.balance_minor,
+      currency = excluded.currency, overdue_minor = excluded.overdue_minor,
+      oldest_due_date = excluded.oldest_due_date, last_payment_at = excluded.last_payment_at,
+      last_payment_minor = excluded.last_payment_minor`);
+  const upsertCredit = sqlite.prepare(`
+    INSERT INTO credit_terms (customer_id, credit_limit_minor, currency, payment_terms, status,
+      risk_class, reviewed_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (customer_id) DO UPDATE SET credit_limit_minor = excluded.credit_limit_minor,
+      currency = excluded.currency, payment_terms = excluded.payment_terms,
+      status = excluded.status, risk_class = excluded.risk_class, reviewed_at = excluded.reviewed_at`);
+
+  return {
+    customers(records) {
+      for (const { row: c } of records) {
+        const id = upsertCustomer.get(c.customerId, c.name, c.company, c.email, c.segment, c.region,
+          c.country, c.createdAt) as number;
+        // A re-imported customer's phones are replaced: the feed is the full truth for that row.
+        deletePhones.run(c.customerId);
+        let searchPhones = '';
+        c.phones.forEach((p, i) => {
+          insertPhone.run(c.customerId, p.e164, p.label, p.raw, i);
+          searchPhones += phoneSearchTokens(p.e164, c.country as Region, p.raw) + ' ';
+        });
+        deleteSearch.run(id);
+        insertSearch.run(id, c.name, c.company, c.email, c.customerId, searchPhones);
+      }
+    },
+    products(records) {
+      for (const { row: p } of records) {
+        upsertProduct.run(p.sku, p.name, p.category, p.family, p.tier, p.priceMinor, p.currency, p.margin);
+      }
+    },
+    purchases(records) {
+      for (const { row: p } of records) {
+        upsertPurchase.run(p.orderId, p.sku, p.customerId, p.quantity, p.amountMinor, p.currency, p.purchasedAt);
+      }
+    },
+    accounts(records) {
+      for (const { row: a } of records) {
+        upsertAccount.run(a.customerId, a.balanceMinor, a.currency, a.overdueMinor, a.oldestDueDate,
+          a.lastPaymentAt, a.lastPaymentMinor);
+      }
+    },
+    credit(records) {
+      for (const { row: c } of records) {
+        upsertCredit.run(c.customerId, c.creditLimitMinor, c.currency, c.paymentTerms, c.status,
+          c.riskClass, c.reviewedAt);
+      }
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// Caller lookup: raw identity → match kind → (for one customer) the pop, assembled in one call
+// from the local store. Nothing here touches the network: the pop never waits on the hub.
+import type { Sqlite } from '../db/store';
+import { preparePopQueries, POP_PURCHASES, type PopQueries, type PurchaseRow } from '../db/queries/pop';
+import { parseIdentity, identityUser } from '../../src-shared/phone/identity';
+import type { Region } from '../../src-shared/phone/normalize';
+import { toMajor } from '../../src-shared/money';
+import type { Candidate, CreditStatus, LookupResult, Pop, Purchase } from '../../src-shared/pop/schema';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const YEAR_MS = 365.25 * 24 * 3600 * 1000;
+
+export class LookupService {
+  private q: PopQueries;
+
+  constructor(sqlite: Sqlite, private defaultRegion: Region, private now: () => number = Date.now) {
+    this.q = preparePopQueries(sqlite);
+  }
+
+  get region(): Region {
+    return this.defaultRegion;
+  }
+
+  lookup(identity: string, region: Region = this.defaultRegion): LookupResult {
+    const query = identity;
+    // Fast path: a trunk usually hands over canonical E.164. A number already in the store was
+    // validated at import, so it needs no numbering-plan parse (which costs 3x the whole query).
+    const user = identityUser(identity).replace(/[\s\-.()]/g, '');
+    let normalized: string | null = null;
+    let ids: string[] | null = null;
+    if (E164.test(user)) {
+      ids = this.q.customerIdsByPhone.all(user) as string[];
+      if (ids.length) normalized = user;
+    }
+    if (!normalized) {
+      const parsed = parseIdentity(identity, region);
+      if (parsed.kind !== 'number') return { query, normalized: null, match: parsed.kind, candidates: [], pop: null };
+      normalized = parsed.e164;
+      ids = this.q.customerIdsByPhone.all(normalized) as string[];
+    }
+    if (!ids || ids.length === 0) return { query, normalized, match: 'none', candidates: [], pop: null };
+    if (ids.length === 1) {
+      const pop = this.pop(ids[0]!);
+      if (pop) {
+        const c = pop.customer;
+        const candidates: Candidate[] = [{ customerId: c.customerId, name: c.name, company: c.company, country: c.country, lastPurchaseAt: pop.totals.lastPurchaseAt }];
+        return { query, normalized, match: 'single', candidates, pop };
+      }
+    }
+    const candidates = (this.q.candidatesByPhone.all(normalized) as [string, string, string, string, string | null][]).map(
+      ([customerId, name, company, country, lastPurchaseAt]) => ({ customerId, name, company, country, lastPurchaseAt }),
+    );
+    return { query, normalized, match: 'multiple', candidates, pop: null };
+  }
+
+  /** The pop of one customer, or null if unknown. */
+  pop(customerId: string): Pop | null {
+    const r = this.q.customer.get(customerId) as unknown[] | undefined;
+    if (!r) return null;
+    const [cid, name, company, email, segment, region, country,
+      balance, accCur, overdue, oldestDue, lastPayAt, lastPayMinor,
+      limit, crCur, terms, status, risk, reviewedAt] = r as [string, string, string, string, string, string, string,
+        number | null, string | null, number | null, string | null, string | null, number | null,
+        number | null, string | null, string | null, string | null, string | null, string | null];
+    const phones = (this.q.phones.all(cid) as [string, string][]).map(([e164, label]) => ({ e164, label }));
+    const account = accCur === null ? null : {
+      balance: toMajor(balance!, accCur),
+      currency: accCur,
+      overdueAmount: toMajor(overdue ?? 0, accCur),
+      oldestDueDate: oldestDue,
+      lastPaymentAt: lastPayAt,
+      lastPaymentAmount: lastPayMinor === null ? null : toMajor(lastPayMinor, accCur),
+    };
+    // available = limit − balance, in the credit currency; a balance in another currency is not
+    // converted here (no rates on the desktop), so it only counts when currencies agree.
+    const credit = crCur === null ? null : {
+      creditLimit: toMajor(limit!, crCur),
+      currency: crCur,
+      available: toMajor(limit! - (accCur === crCur ? balance ?? 0 : 0), crCur),
+      paymentTerms: terms ?? '',
+      status: status as CreditStatus,
+      riskClass: risk ?? '',
+      reviewedAt,
+    };
+    const rows = this.q.purchases.all(cid) as PurchaseRow[];
+    const shown = rows.length > POP_PURCHASES ? rows.slice(0, POP_PURCHASES) : rows;
+    const purchases: Purchase[] = shown.map(([orderId, sku, productName, quantity, amountMinor, currency, purchasedAt]) => ({
+      orderId, sku, productName: productName ?? sku, quantity, amount: toMajor(amountMinor, currency), currency, purchasedAt,
+    }));
+    const cutoff = new Date(this.now() - YEAR_MS).toISOString();
+    const totalsCurrency = rows[0]?.[5] ?? null;
+    let sum = 0, last12 = 0, count = 0, first: string | null = null, last: string | null = null;
+    if (rows.length <= POP_PURCHASES) {
+      for (const p of rows) {
+        sum += p[4];
+        if (p[6] >= cutoff) last12 += p[4];
+      }
+      // Orders, not lines: an order with two products counts once.
+      const orders = new Set<string>();
+      for (const p of rows) orders.add(p[0]);
+      count = orders.size;
+      last = rows[0]?.[6] ?? null;
+      first = rows[rows.length - 1]?.[6] ?? null;
+    } else {
+      const t = this.q.totals.get(cutoff, cid) as [number, number | null, number, string, string];
+      [sum, count, first, last] = [t[0], t[2], t[3], t[4]];
+      last12 = t[1] ?? 0;
+    }
+    const cur = totalsCurrency ?? 'EUR';
+    return {
+      customer: { customerId: cid, name, company, email, segment, region, country, phones },
+      account,
+      credit,
+      purchases,
+      totals: {
+        lifetimeValue: toMajor(sum, cur),
+        last12Months: toMajor(last12, cur),
+        orderCount: count,
+        firstPurchaseAt: first,
+        lastPurchaseAt: last,
+        currency: totalsCurrency,
+      },
+    };
+  }
+}

@@ -1,0 +1,200 @@
+// The web host: the built renderer and the same API as the Electron host, over HTTP + WebSocket
+// on 127.0.0.1 only. Any web page the agent visits can reach loopback too, so every request must
+// prove it comes from our own page: right Host (no DNS rebinding), same Origin, and a custom
+// header with a JSON body (which a cross-site page can only send after a CORS preflight we refuse).
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { HTTP_API_PREFIX, WS_EVENTS_PATH } from '../../src-shared/api/bridge';
+import type { App } from '../api/handlers';
+import { ApiError } from '../api/errors';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
+};
+
+export const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+  "media-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; " +
+  "form-action 'none'; frame-ancestors 'none'";
+
+const MAX_BODY = 64 * 1024;
+
+export interface WebHostOptions {
+  app: App;
+  rendererDir: string;
+  port: number;
+  host?: string;
+  log?: (line: string) => void;
+}
+
+export interface WebHost {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+function allowedHosts(port: number): Set<string> {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+}
+
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const host = opts.host ?? '127.0.0.1';
+  const root = resolve(opts.rendererDir);
+  let port = opts.port;
+  const log = opts.log ?? (() => {});
+
+  const sameOrigin = (req: IncomingMessage): boolean => {
+    const hosts = allowedHosts(port);
+    if (!req.headers.host || !hosts.has(req.headers.host)) return false;
+    const origin = req.headers.origin;
+    return origin === undefined || [...hosts].some((h) => origin === `http://${h}`);
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown): void => {
+    const json = JSON.stringify(body);
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.end(json);
+  };
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, method: string): Promise<void> => {
+    if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'bad_request', message: 'use POST' } });
+    if (req.headers['x-pronto-client'] === undefined || !/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+      return send(res, 403, { ok: false, error: { code: 'bad_request', message: 'missing X-Pronto-Client header or JSON content type' } });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > MAX_BODY) return send(res, 413, { ok: false, error: { code: 'bad_request', message: 'request body too large' } });
+      chunks.push(c as Buffer);
+    }
+    let input: unknown;
+    try {
+      input = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+    } catch {
+      return send(res, 400, { ok: false, error: { code: 'bad_request', message: 'body is not valid JSON' } });
+    }
+    try {
+      const result = await opts.app.dispatch(method, input);
+      send(res, 200, { ok: true, result });
+    } catch (err) {
+      if (err instanceof ApiError) {
+        return send(res, err.code === 'unknown_method' ? 404 : 400, { ok: false, error: { code: err.code, message: err.message } });
+      }
+      log(`api ${method} failed: ${(err as Error).stack ?? String(err)}`);
+      send(res, 500, { ok: false, error: { code: 'internal', message: 'internal error (see the host log)' } });
+    }
+  };
+
+  const serveStatic = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
+    let rel = decodeURIComponent(pathname);
+    if (rel.endsWith('/')) rel += 'index.html';
+    const file = resolve(join(root, rel));
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(404).end();
+      return;
+    }
+    let target = file;
+    try {
+      if (!(await stat(target)).isFile()) throw new Error('not a file');
+    } catch {
+      // Single-page app: unknown paths without an extension get the shell.
+      if (extname(rel)) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+        return;
+      }
+      target = join(root, 'index.html');
+    }
+    let body: Buffer;
+    try {
+      body = await readFile(target);
+    } catch {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end('The renderer is not built. Run `npm run build` (or `npm run web`, which builds first).');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': MIME[extname(target)] ?? 'application/octet-stream',
+      'Content-Security-Policy': CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': target.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+
+  const server = createServer((req, res) => {
+    if (!sameOrigin(req)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('forbidden: wrong Host or Origin');
+      return;
+    }
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const p = url.pathname.startsWith(HTTP_API_PREFIX)
+      ? handleApi(req, res, url.pathname.slice(HTTP_API_PREFIX.length))
+      : serveStatic(req, res, url.pathname);
+    p.catch((err: unknown) => {
+      log(`request failed: ${String(err)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const sockets = new Set<WebSocket>();
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path !== WS_EVENTS_PATH || !sameOrigin(req) || req.headers.origin === undefined) {
+      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('error', () => sockets.delete(ws));
+    });
+  });
+  const unsubscribe = opts.app.onEvent((event, payload) => {
+    const msg = JSON.stringify({ event, payload });
+    for (const ws of sockets) ws.send(msg);
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port, host, () => ok());
+  });
+  const addr = server.address();
+  port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    server,
+    close: async () => {
+      unsubscribe();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// The one desktop API. Each method: a zod input and output schema. Hosts (Electron IPC, web
+// HTTP) validate inputs against these before calling the service, and add nothing of their own.
+import { z } from 'zod';
+import { LookupResult, Pop, SearchHit } from '../pop/schema';
+
+const RegionCode = z.string().regex(/^[A-Z]{2}$/, 'two-letter ISO 3166 region');
+
+export const StoreStatus = z.object({
+  dataDir: z.string(),
+  region: z.string(),
+  customers: z.number(),
+  purchases: z.number(),
+  /** Set when the store was filled with the built-in demo set on first start. */
+  demo: z.object({ customers: z.number(), loadedAt: z.string() }).nullable(),
+  host: z.enum(['electron', 'web']),
+});
+export type StoreStatus = z.infer<typeof StoreStatus>;
+
+export const methods = {
+  /** Resolve a raw caller identity (number, tel:, sip:) into a match and, for one customer, the pop. */
+  lookup: {
+    input: z.object({ identity: z.string().max(512), region: RegionCode.optional() }),
+    output: LookupResult,
+  },
+  /** The pop of one customer (after the chooser or a search). */
+  openCustomer: {
+    input: z.object({ customerId: z.string().min(1).max(128) }),
+    output: Pop.nullable(),
+  },
+  /** Full-text search over name, company, email, customer id and phone. */
+  search: {
+    input: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).optional() }),
+    output: z.array(SearchHit),
+  },
+  status: {
+    input: z.object({}),
+    output: StoreStatus,
+  },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type Input<M extends MethodName> = z.input<Methods[M]['input']>;
+export type Output<M extends MethodName> = z.infer<Methods[M]['output']>;
+
+export const events = {
+  /** Store content changed (import, demo load, later: sync); views may refresh. */
+  storeChanged: z.object({ reason: z.string() }),
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.infer<Events[E]>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
