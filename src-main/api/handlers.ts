@@ -6,6 +6,7 @@ import { methods, isMethodName, type EventName, type EventPayload, type Input, t
 import type { Store } from '../db/store';
 import { LookupService } from '../services/lookup';
 import { SearchService } from '../services/search';
+import { CallService } from '../services/calls';
 import { demoInfo } from '../services/demo';
 import type { Region } from '../../src-shared/phone/normalize';
 import { isRegion } from '../../src-shared/phone/normalize';
@@ -22,6 +23,7 @@ export type Handlers = { [M in MethodName]: (input: z.infer<(typeof methods)[M][
 export class App {
   readonly lookup: LookupService;
   readonly search: SearchService;
+  readonly calls: CallService;
   private events = new EventEmitter();
   readonly handlers: Handlers;
   private counts;
@@ -29,6 +31,7 @@ export class App {
   constructor(readonly ctx: AppContext) {
     this.lookup = new LookupService(ctx.store.sqlite, ctx.region);
     this.search = new SearchService(ctx.store.sqlite, ctx.region);
+    this.calls = new CallService(ctx.store.sqlite);
     this.counts = ctx.store.sqlite.prepare(
       'SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM purchases)').raw();
     this.handlers = {
@@ -38,6 +41,21 @@ export class App {
       },
       openCustomer: ({ customerId }) => this.lookup.pop(customerId),
       search: ({ query, limit }) => this.search.search(query, limit ?? 20),
+      incomingCall: (c) => {
+        const region = (c.region as Region | undefined) ?? ctx.region;
+        const result = c.withheld
+          ? { query: c.identity, normalized: null, match: 'withheld' as const, candidates: [], pop: null }
+          : this.lookup.lookup(c.identity, region);
+        this.calls.offered({ callId: c.callId, direction: 'inbound', remoteRaw: c.identity, remoteDisplay: c.display, line: c.line, forwardedBy: c.forwardedBy }, result);
+        return result;
+      },
+      outgoingCall: (c) => {
+        const result = this.lookup.lookup(c.target, ctx.region);
+        this.calls.offered({ callId: c.callId, direction: 'outbound', remoteRaw: c.target, remoteDisplay: '', line: '', forwardedBy: null }, result, c.customerId);
+        return { ok: true as const };
+      },
+      callProgress: ({ callId, event, customerId }) => ({ ok: this.calls.progress(callId, event, customerId) }),
+      listCalls: ({ limit }) => this.calls.recent(limit ?? 100),
       status: () => {
         const [customers, purchases] = this.counts.get() as [number, number];
         return { dataDir: ctx.store.dataDir, region: ctx.region, customers, purchases, demo: demoInfo(ctx.store), host: ctx.host };

@@ -14,7 +14,8 @@ const USAGE = `usage:
   pronto import --data-dir D FILE...                      import department feeds (kind from file name)
   pronto seed --out DIR [--customers N] [--purchases N] [--seed S] [--anchor YYYY-MM-DD]
   pronto lookup --data-dir D [--region XX] [--json] IDENTITY
-  pronto serve --data-dir D [--port P] [--region XX]      web host on 127.0.0.1`;
+  pronto serve --data-dir D [--port P] [--region XX]      web host on 127.0.0.1
+  pronto calls --data-dir D [--json] [--limit N]          call history, newest first`;
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PACKAGE_ROOT = resolve(here, '../..');
@@ -31,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
         return lookupCmd(rest);
       case 'serve':
         return await serveCmd(rest);
+      case 'calls':
+        return await callsCmd(rest);
       case undefined:
       case '-h':
       case '--help':
@@ -155,4 +158,20 @@ async function serveCmd(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   return 0;
+}
+
+async function callsCmd(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } });
+  const { CallService } = await import('../services/calls');
+  const store = openStore(resolveDataDir(values['data-dir']));
+  try {
+    const calls = new CallService(store.sqlite).recent(intFlag(values.limit, 'limit', 1000));
+    if (values.json) console.log(JSON.stringify(calls));
+    else for (const c of calls) {
+      console.log(`${c.offeredAt}  ${c.direction.padEnd(8)} ${(c.remoteE164 ?? c.remoteRaw).padEnd(16)} ${(c.outcome ?? 'ringing').padEnd(9)} ${c.customerId ?? '-'}  line ${c.line || '-'}`);
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
 }

@@ -54,6 +54,18 @@ describe('desktop migrations', () => {
     expect(db.prepare("SELECT name FROM customers WHERE customer_id = 'C1'").pluck().get()).toBe('Anna Verdi');
   });
 
+  it('0002_calls applies to a store holding 0001 data and records calls', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = new Database(join(t.dir, 'old.sqlite'));
+    cleanups.push(() => db.close());
+    applyRange(db, 0, 2);
+    db.prepare("INSERT INTO customers (customer_id, name, country) VALUES ('C1', 'Anna Verdi', 'IT')").run();
+    applyRange(db, 2, 3);
+    db.prepare("INSERT INTO calls (call_id, direction, remote_raw, match_kind, customer_id, offered_at, updated_at) VALUES ('x', 'inbound', '0287654321', 'single', 'C1', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')").run();
+    expect(db.prepare("SELECT c.name FROM calls k JOIN customers c USING (customer_id)").pluck().get()).toBe('Anna Verdi');
+  });
+
   it('opening an existing store is idempotent and keeps its data', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);

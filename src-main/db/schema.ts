@@ -84,3 +84,28 @@ export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Call history. A row is written when the INVITE arrives and updated as the call progresses,
+ * so a crash loses no call. Instants are UTC ISO text.
+ */
+export const calls = sqliteTable(
+  'calls',
+  {
+    callId: text('call_id').primaryKey(),
+    direction: text('direction', { enum: ['inbound', 'outbound'] }).notNull(),
+    remoteRaw: text('remote_raw').notNull(),
+    remoteDisplay: text('remote_display').notNull().default(''),
+    remoteE164: text('remote_e164'),
+    matchKind: text('match_kind').notNull(),
+    customerId: text('customer_id'),
+    line: text('line').notNull().default(''),
+    forwardedBy: text('forwarded_by'),
+    offeredAt: text('offered_at').notNull(),
+    answeredAt: text('answered_at'),
+    endedAt: text('ended_at'),
+    outcome: text('outcome', { enum: ['answered', 'missed', 'declined', 'abandoned', 'failed'] }),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('calls_offered').on(t.offeredAt), index('calls_customer').on(t.customerId, t.offeredAt)],
+);

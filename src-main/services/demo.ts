@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '../db/store';
 import { openConnection } from '../db/store';
-import { generateFeeds } from '../seed/generate';
 import { Importer } from './import/importer';
 import { getMeta, setMeta } from '../db/queries/meta';
 
@@ -27,6 +26,7 @@ export async function ensureDemoData(store: Store, opts: { hubConfigured: boolea
   if (count > 0) return demoInfo(store);
   const dir = mkdtempSync(join(tmpdir(), 'pronto-demo-'));
   try {
+    const { generateFeeds } = await import('../seed/generate');
     const today = new Date().toISOString().slice(0, 10);
     const customers = opts.customers ?? DEMO_CUSTOMERS;
     const { files } = await generateFeeds({ outDir: dir, customers, seed: 1, anchor: today });

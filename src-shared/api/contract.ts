@@ -2,6 +2,7 @@
 // HTTP) validate inputs against these before calling the service, and add nothing of their own.
 import { z } from 'zod';
 import { LookupResult, Pop, SearchHit } from '../pop/schema';
+import { CallEvent, CallRecord } from '../telephony/calls';
 
 const RegionCode = z.string().regex(/^[A-Z]{2}$/, 'two-letter ISO 3166 region');
 
@@ -35,6 +36,35 @@ export const methods = {
   status: {
     input: z.object({}),
     output: StoreStatus,
+  },
+  /**
+   * An INVITE arrived: record the call and look the caller up, in one round trip (the pop path).
+   * `identity` is what CallerIdentity chose (PAI > RPID > From), or '' when withheld.
+   */
+  incomingCall: {
+    input: z.object({
+      callId: z.string().min(1).max(256),
+      identity: z.string().max(512),
+      display: z.string().max(256).default(''),
+      line: z.string().max(128).default(''),
+      forwardedBy: z.string().max(256).nullable().default(null),
+      withheld: z.boolean().default(false),
+      region: RegionCode.optional(),
+    }),
+    output: LookupResult,
+  },
+  /** An outgoing call (click-to-dial) started: recorded like an incoming one. */
+  outgoingCall: {
+    input: z.object({ callId: z.string().min(1).max(256), target: z.string().max(512), customerId: z.string().max(128).nullable().default(null) }),
+    output: z.object({ ok: z.literal(true) }),
+  },
+  callProgress: {
+    input: z.object({ callId: z.string().min(1).max(256), event: CallEvent, customerId: z.string().max(128).nullable().optional() }),
+    output: z.object({ ok: z.boolean() }),
+  },
+  listCalls: {
+    input: z.object({ limit: z.number().int().min(1).max(1000).optional() }),
+    output: z.array(CallRecord),
   },
 } as const;
 

@@ -1,0 +1,92 @@
+// Call history in the local store: written when the INVITE arrives (in the same host call that
+// looks the caller up, so the pop costs one round trip) and updated as the call moves on.
+import type { Sqlite } from '../db/store';
+import type { CallEvent, CallOutcome, CallRecord } from '../../src-shared/telephony/calls';
+import type { LookupResult } from '../../src-shared/pop/schema';
+
+export interface OfferedCall {
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  remoteRaw: string;
+  remoteDisplay: string;
+  line: string;
+  forwardedBy: string | null;
+}
+
+type Row = [string, 'inbound' | 'outbound', string, string, string | null, string, string | null, string, string | null, string, string | null, string | null, CallOutcome | null];
+
+export class CallService {
+  private insert;
+  private get;
+  private update;
+  private list;
+
+  constructor(sqlite: Sqlite, private now: () => Date = () => new Date()) {
+    this.insert = sqlite.prepare(`
+      INSERT INTO calls (call_id, direction, remote_raw, remote_display, remote_e164, match_kind, customer_id,
+        line, forwarded_by, offered_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (call_id) DO NOTHING`);
+    this.get = sqlite.prepare('SELECT answered_at, outcome FROM calls WHERE call_id = ?').raw();
+    this.update = sqlite.prepare(`
+      UPDATE calls SET answered_at = coalesce(?, answered_at), ended_at = coalesce(?, ended_at),
+        outcome = coalesce(?, outcome), customer_id = coalesce(?, customer_id), updated_at = ?
+      WHERE call_id = ?`);
+    this.list = sqlite.prepare(`
+      SELECT call_id, direction, remote_raw, remote_display, remote_e164, match_kind, customer_id, line,
+        forwarded_by, offered_at, answered_at, ended_at, outcome
+      FROM calls ORDER BY offered_at DESC, rowid DESC LIMIT ?`).raw();
+  }
+
+  /** `customerId` names the customer when the agent chose them (click-to-dial from a pop). */
+  offered(call: OfferedCall, result: LookupResult, customerId: string | null = null): void {
+    const at = this.now().toISOString();
+    customerId ??= result.match === 'single' ? result.pop?.customer.customerId ?? null : null;
+    this.insert.run(call.callId, call.direction, call.remoteRaw, call.remoteDisplay, result.normalized,
+      result.match, customerId, call.line, call.forwardedBy, at, at);
+  }
+
+  /**
+   * Moves a call on. Outcomes are final once set, except that an answered call stays "answered"
+   * when it ends. A ringing call that ends without answer: the caller hung up (abandoned) when we
+   * hear a CANCEL, otherwise it was missed (e.g. answered elsewhere or timed out).
+   */
+  progress(callId: string, event: CallEvent, customerId?: string | null): boolean {
+    const row = this.get.get(callId) as [string | null, CallOutcome | null] | undefined;
+    if (!row) return false;
+    const [answeredAt, outcome] = row;
+    const at = this.now().toISOString();
+    const final = outcome !== null;
+    let answered: string | null = null, ended: string | null = null, next: CallOutcome | null = null;
+    switch (event) {
+      case 'answered':
+        if (!final && !answeredAt) answered = at;
+        if (!final) next = 'answered';
+        break;
+      case 'ended':
+        ended = at;
+        if (!final) next = answeredAt ? 'answered' : 'missed';
+        break;
+      case 'cancelled':
+        ended = at;
+        if (!final) next = 'abandoned';
+        break;
+      case 'declined':
+        ended = at;
+        if (!final) next = 'declined';
+        break;
+      case 'failed':
+        ended = at;
+        if (!final) next = 'failed';
+        break;
+    }
+    this.update.run(answered, ended, next, customerId ?? null, at, callId);
+    return true;
+  }
+
+  recent(limit = 100): CallRecord[] {
+    return (this.list.all(limit) as Row[]).map(([callId, direction, remoteRaw, remoteDisplay, remoteE164, matchKind, customerId, line, forwardedBy, offeredAt, answeredAt, endedAt, outcome]) => ({
+      callId, direction, remoteRaw, remoteDisplay, remoteE164, matchKind, customerId, line, forwardedBy, offeredAt, answeredAt, endedAt, outcome,
+    }));
+  }
+}
