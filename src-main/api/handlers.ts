@@ -7,6 +7,8 @@ import type { Store } from '../db/store';
 import { LookupService } from '../services/lookup';
 import { SearchService } from '../services/search';
 import { CallService } from '../services/calls';
+import { CaseService, CaseError } from '../services/cases/service';
+import { getMeta } from '../db/queries/meta';
 import { demoInfo } from '../services/demo';
 import type { Region } from '../../src-shared/phone/normalize';
 import { isRegion } from '../../src-shared/phone/normalize';
@@ -24,6 +26,7 @@ export class App {
   readonly lookup: LookupService;
   readonly search: SearchService;
   readonly calls: CallService;
+  readonly cases: CaseService;
   private events = new EventEmitter();
   readonly handlers: Handlers;
   private counts;
@@ -32,6 +35,15 @@ export class App {
     this.lookup = new LookupService(ctx.store.sqlite, ctx.region);
     this.search = new SearchService(ctx.store.sqlite, ctx.region);
     this.calls = new CallService(ctx.store.sqlite);
+    this.cases = new CaseService(ctx.store.sqlite);
+    const caseCall = <T>(f: () => T): T => {
+      try {
+        return f();
+      } catch (err) {
+        if (err instanceof CaseError) throw new ApiError('bad_request', err.message);
+        throw err;
+      }
+    };
     this.counts = ctx.store.sqlite.prepare(
       'SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM purchases)').raw();
     this.handlers = {
@@ -55,6 +67,15 @@ export class App {
         return { ok: true as const };
       },
       callProgress: ({ callId, event, customerId }) => ({ ok: this.calls.progress(callId, event, customerId) }),
+      caseStart: (i) => this.cases.start(i),
+      caseSave: (i) => caseCall(() => this.cases.save(i)),
+      caseCallEnded: (i) => this.cases.callEnded(i),
+      caseSubmit: (i) => caseCall(() => this.cases.submit(i)),
+      caseGet: ({ caseId }) => this.cases.get(caseId),
+      casesOpen: () => this.cases.open(),
+      caseHistory: ({ customerId }) => this.cases.history(customerId),
+      dispositions: () => this.cases.dispositions(),
+      settings: () => ({ wrapUpSeconds: Number(getMeta(ctx.store.sqlite, 'wrap_up_seconds') ?? process.env.PRONTO_WRAP_UP_SECONDS ?? 60), region: ctx.region }),
       listCalls: ({ limit }) => this.calls.recent(limit ?? 100),
       status: () => {
         const [customers, purchases] = this.counts.get() as [number, number];

@@ -15,7 +15,8 @@ const USAGE = `usage:
   pronto seed --out DIR [--customers N] [--purchases N] [--seed S] [--anchor YYYY-MM-DD]
   pronto lookup --data-dir D [--region XX] [--json] IDENTITY
   pronto serve --data-dir D [--port P] [--region XX]      web host on 127.0.0.1
-  pronto calls --data-dir D [--json] [--limit N]          call history, newest first`;
+  pronto calls --data-dir D [--json] [--limit N]          call history, newest first
+  pronto cases --data-dir D [--json] [--limit N]          logged cases, newest first`;
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PACKAGE_ROOT = resolve(here, '../..');
@@ -34,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCmd(rest);
       case 'calls':
         return await callsCmd(rest);
+      case 'cases':
+        return await casesCmd(rest);
       case undefined:
       case '-h':
       case '--help':
@@ -169,6 +172,22 @@ async function callsCmd(argv: string[]): Promise<number> {
     if (values.json) console.log(JSON.stringify(calls));
     else for (const c of calls) {
       console.log(`${c.offeredAt}  ${c.direction.padEnd(8)} ${(c.remoteE164 ?? c.remoteRaw).padEnd(16)} ${(c.outcome ?? 'ringing').padEnd(9)} ${c.customerId ?? '-'}  line ${c.line || '-'}`);
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+async function casesCmd(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } });
+  const { CaseService } = await import('../services/cases/service');
+  const store = openStore(resolveDataDir(values['data-dir']));
+  try {
+    const cases = new CaseService(store.sqlite).list(intFlag(values.limit, 'limit', 1000));
+    if (values.json) console.log(JSON.stringify(cases));
+    else for (const c of cases) {
+      console.log(`${c.createdAt}  ${c.status.padEnd(9)} ${(c.disposition ?? '-').padEnd(10)} ${c.customerId ?? '-'}${c.pending ? '  (pending sync)' : ''}  ${c.notes.replace(/\s+/g, ' ').slice(0, 60)}`);
     }
     return 0;
   } finally {

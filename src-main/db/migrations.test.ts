@@ -66,6 +66,32 @@ describe('desktop migrations', () => {
     expect(db.prepare("SELECT c.name FROM calls k JOIN customers c USING (customer_id)").pluck().get()).toBe('Anna Verdi');
   });
 
+  it('0003_sync adds the outbox and notes to a store holding calls', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = new Database(join(t.dir, 'old.sqlite'));
+    cleanups.push(() => db.close());
+    applyRange(db, 0, 3);
+    db.prepare("INSERT INTO calls (call_id, direction, remote_raw, match_kind, offered_at, updated_at) VALUES ('x', 'inbound', 'anonymous', 'withheld', '2026-01-01', '2026-01-01')").run();
+    applyRange(db, 3, 4);
+    const seq = db.prepare("INSERT INTO outbox (id, kind, payload, created_at) VALUES ('m1', 'note', '{}', '2026-01-01') RETURNING seq").pluck().get();
+    expect(seq).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM calls').pluck().get()).toBe(1);
+  });
+
+  it('0004_cases adds cases with default dispositions to a store holding outbox rows', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = new Database(join(t.dir, 'old.sqlite'));
+    cleanups.push(() => db.close());
+    applyRange(db, 0, 4);
+    db.prepare("INSERT INTO outbox (id, kind, payload, created_at) VALUES ('m1', 'note', '{}', '2026-01-01')").run();
+    applyRange(db, 4, 5);
+    expect(db.prepare("SELECT label_it FROM dispositions WHERE code = 'ORDER'").pluck().get()).toBe('Ordine inserito');
+    expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(1);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
   it('opening an existing store is idempotent and keeps its data', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);

@@ -109,3 +109,105 @@ export const calls = sqliteTable(
   },
   (t) => [index('calls_offered').on(t.offeredAt), index('calls_customer').on(t.customerId, t.offeredAt)],
 );
+
+/**
+ * Durable outbox of the agent's writes. A row is inserted in the same transaction as the local
+ * change it describes, so a change never exists without its way to the hub (and vice versa).
+ * `seq` is the client's increasing mutation number that the hub uses for exactly-once.
+ */
+export const outbox = sqliteTable('outbox', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull().unique(),
+  kind: text('kind').notNull(),
+  payload: text('payload').notNull(),
+  createdAt: text('created_at').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+});
+
+/** Mutations the hub refused for good: kept and shown to the agent, never blocking the queue. */
+export const outboxRejected = sqliteTable('outbox_rejected', {
+  id: text('id').primaryKey(),
+  seq: integer('seq').notNull(),
+  kind: text('kind').notNull(),
+  payload: text('payload').notNull(),
+  reason: text('reason').notNull(),
+  rejectedAt: text('rejected_at').notNull(),
+});
+
+/** Free notes on a customer; concurrent edits resolve by hybrid logical clock (last writer wins). */
+export const customerNotes = sqliteTable(
+  'customer_notes',
+  {
+    noteId: text('note_id').primaryKey(),
+    customerId: text('customer_id').notNull(),
+    text: text('text').notNull(),
+    hlc: text('hlc').notNull(),
+    author: text('author').notNull().default(''),
+    deleted: integer('deleted').notNull().default(0),
+  },
+  (t) => [index('customer_notes_customer').on(t.customerId)],
+);
+
+/** Versions of a note that lost a last-writer-wins race: kept, not thrown away. */
+export const noteHistory = sqliteTable('note_history', {
+  noteId: text('note_id').notNull(),
+  hlc: text('hlc').notNull(),
+  text: text('text').notNull(),
+  author: text('author').notNull().default(''),
+  supersededBy: text('superseded_by').notNull(),
+}, (t) => [primaryKey({ columns: [t.noteId, t.hlc] })]);
+
+/**
+ * Cases the agent logs. A draft is created when a call's pop opens and saved as the agent types,
+ * so notes survive a crash, a restart and being offline. `origin` is 'hub' for history pulled
+ * from the hub, 'local' for cases made here (pending until the outbox delivers them).
+ */
+export const cases = sqliteTable(
+  'cases',
+  {
+    caseId: text('case_id').primaryKey(),
+    customerId: text('customer_id'),
+    callId: text('call_id'),
+    callLine: text('call_line').notNull().default(''),
+    callDurationS: integer('call_duration_s'),
+    disposition: text('disposition'),
+    category: text('category'),
+    notes: text('notes').notNull().default(''),
+    followUpDate: text('follow_up_date'),
+    followUpTask: text('follow_up_task').notNull().default(''),
+    status: text('status', { enum: ['draft', 'wrap_up', 'submitted'] }).notNull(),
+    origin: text('origin', { enum: ['local', 'hub'] }).notNull().default('local'),
+    agent: text('agent').notNull().default(''),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    callEndedAt: text('call_ended_at'),
+    submittedAt: text('submitted_at'),
+  },
+  (t) => [index('cases_customer').on(t.customerId, t.createdAt), index('cases_call').on(t.callId), index('cases_status').on(t.status)],
+);
+
+/** What the agent answered to each shown offer; feeds training and the 30-day decline rule. */
+export const offerOutcomes = sqliteTable(
+  'offer_outcomes',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    sku: text('sku').notNull(),
+    kind: text('kind').notNull(),
+    outcome: text('outcome', { enum: ['accepted', 'declined', 'not_interested'] }).notNull(),
+    decidedAt: text('decided_at').notNull(),
+  },
+  (t) => [index('offer_outcomes_customer').on(t.customerId, t.decidedAt), uniqueIndex('offer_outcomes_case_sku').on(t.caseId, t.sku)],
+);
+
+/** Disposition codes, configured on the hub and synced; defaults ship with the app. */
+export const dispositions = sqliteTable('dispositions', {
+  code: text('code').primaryKey(),
+  category: text('category').notNull(),
+  labelEn: text('label_en').notNull(),
+  labelIt: text('label_it').notNull(),
+  position: integer('position').notNull().default(0),
+  active: integer('active').notNull().default(1),
+});

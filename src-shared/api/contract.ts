@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { LookupResult, Pop, SearchHit } from '../pop/schema';
 import { CallEvent, CallRecord } from '../telephony/calls';
+import { Case, CaseEdit, Disposition, OfferOutcome } from '../cases/schema';
 
 const RegionCode = z.string().regex(/^[A-Z]{2}$/, 'two-letter ISO 3166 region');
 
@@ -61,6 +62,27 @@ export const methods = {
   callProgress: {
     input: z.object({ callId: z.string().min(1).max(256), event: CallEvent, customerId: z.string().max(128).nullable().optional() }),
     output: z.object({ ok: z.boolean() }),
+  },
+  /** Start (or get) the draft case of a call / customer; the pop opens one automatically. */
+  caseStart: {
+    input: z.object({ callId: z.string().max(256).nullable().optional(), customerId: z.string().max(128).nullable().optional(), line: z.string().max(128).optional() }),
+    output: Case,
+  },
+  /** Debounced save while the agent types: durable in the local store at once. */
+  caseSave: { input: CaseEdit, output: Case },
+  caseCallEnded: {
+    input: z.object({ callId: z.string().min(1).max(256), durationS: z.number().int().min(0).nullable() }),
+    output: Case.nullable(),
+  },
+  caseSubmit: { input: CaseEdit.extend({ offers: z.array(OfferOutcome).max(10).optional() }), output: Case },
+  caseGet: { input: z.object({ caseId: z.string().min(1).max(64) }), output: Case.nullable() },
+  /** Drafts and wrap-ups left open (after a restart or crash), newest first. */
+  casesOpen: { input: z.object({}), output: z.array(Case) },
+  caseHistory: { input: z.object({ customerId: z.string().min(1).max(128) }), output: z.array(Case) },
+  dispositions: { input: z.object({}), output: z.array(Disposition) },
+  settings: {
+    input: z.object({}),
+    output: z.object({ wrapUpSeconds: z.number(), region: z.string() }),
   },
   listCalls: {
     input: z.object({ limit: z.number().int().min(1).max(1000).optional() }),

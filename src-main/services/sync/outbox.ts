@@ -1,0 +1,94 @@
+// The desktop's outbox: every agent write that must reach the hub. `enqueue` must run inside the
+// caller's transaction together with the local change it describes (see CaseService.submit).
+import { randomUUID } from 'node:crypto';
+import type { Sqlite } from '../../db/store';
+
+export interface OutboxRow {
+  seq: number;
+  id: string;
+  kind: string;
+  payload: unknown;
+  createdAt: string;
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface RejectedRow {
+  id: string;
+  seq: number;
+  kind: string;
+  reason: string;
+  rejectedAt: string;
+}
+
+export class Outbox {
+  private insert;
+  private pendingQ;
+  private deleteQ;
+  private rejectIns;
+  private failQ;
+  private countQ;
+  private rejectedQ;
+  private hasQ;
+
+  constructor(private sqlite: Sqlite) {
+    this.insert = sqlite.prepare('INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?) RETURNING seq').pluck();
+    this.pendingQ = sqlite.prepare('SELECT seq, id, kind, payload, created_at, attempts, last_error FROM outbox ORDER BY seq LIMIT ?').raw();
+    this.deleteQ = sqlite.prepare('DELETE FROM outbox WHERE id = ?');
+    this.rejectIns = sqlite.prepare(`
+      INSERT INTO outbox_rejected (id, seq, kind, payload, reason, rejected_at)
+      SELECT id, seq, kind, payload, ?, ? FROM outbox WHERE id = ?
+      ON CONFLICT (id) DO NOTHING`);
+    this.failQ = sqlite.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?');
+    this.countQ = sqlite.prepare('SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_rejected)').raw();
+    this.rejectedQ = sqlite.prepare('SELECT id, seq, kind, reason, rejected_at FROM outbox_rejected ORDER BY rejected_at DESC LIMIT ?').raw();
+    this.hasQ = sqlite.prepare('SELECT 1 FROM outbox WHERE id = ?').pluck();
+  }
+
+  /** Adds a mutation; call inside the transaction that makes the local change. */
+  enqueue(kind: string, payload: unknown, id: string = randomUUID()): { id: string; seq: number } {
+    if (!this.sqlite.inTransaction) throw new Error('Outbox.enqueue must run inside the transaction of the local change');
+    const seq = this.insert.get(id, kind, JSON.stringify(payload), new Date().toISOString()) as number;
+    return { id, seq };
+  }
+
+  pending(limit = 500): OutboxRow[] {
+    return (this.pendingQ.all(limit) as [number, string, string, string, string, number, string | null][]).map(
+      ([seq, id, kind, payload, createdAt, attempts, lastError]) => ({ seq, id, kind, payload: JSON.parse(payload) as unknown, createdAt, attempts, lastError }),
+    );
+  }
+
+  isPending(id: string): boolean {
+    return this.hasQ.get(id) !== undefined;
+  }
+
+  /** The hub's answer to a push, applied atomically: delivered rows leave, refused rows move aside. */
+  settle(applied: string[], rejected: { id: string; reason: string }[]): void {
+    const at = new Date().toISOString();
+    this.sqlite.transaction(() => {
+      for (const r of rejected) {
+        this.rejectIns.run(r.reason, at, r.id);
+        this.deleteQ.run(r.id);
+      }
+      for (const id of applied) this.deleteQ.run(id);
+    })();
+  }
+
+  /** A transient failure (network, 5xx): the rows stay, in order, and are tried again later. */
+  failed(ids: string[], error: string): void {
+    this.sqlite.transaction(() => {
+      for (const id of ids) this.failQ.run(error.slice(0, 500), id);
+    })();
+  }
+
+  counts(): { pending: number; rejected: number } {
+    const [pending, rejected] = this.countQ.get() as [number, number];
+    return { pending, rejected };
+  }
+
+  rejected(limit = 50): RejectedRow[] {
+    return (this.rejectedQ.all(limit) as [string, number, string, string, string][]).map(
+      ([id, seq, kind, reason, rejectedAt]) => ({ id, seq, kind, reason, rejectedAt }),
+    );
+  }
+}
