@@ -2,13 +2,16 @@
 // HTTP/WS) call `dispatch`, which validates the input against the contract's zod schema first.
 import { EventEmitter } from 'node:events';
 import type { z } from 'zod';
-import { methods, isMethodName, type EventName, type EventPayload, type Input, type MethodName, type Output } from '../../src-shared/api/contract';
+import { methods, isMethodName, SoftphoneConfig, type EventName, type EventPayload, type Input, type MethodName, type Output } from '../../src-shared/api/contract';
 import type { Store } from '../db/store';
 import { LookupService } from '../services/lookup';
 import { SearchService } from '../services/search';
 import { CallService } from '../services/calls';
 import { CaseService, CaseError } from '../services/cases/service';
 import { getMeta } from '../db/queries/meta';
+import { NotesService } from '../services/sync/notes';
+import type { SyncClient } from '../services/sync/client';
+import type { SyncStatus } from '../../src-shared/sync/status';
 import { demoInfo } from '../services/demo';
 import type { Region } from '../../src-shared/phone/normalize';
 import { isRegion } from '../../src-shared/phone/normalize';
@@ -18,7 +21,34 @@ export interface AppContext {
   store: Store;
   region: Region;
   host: 'electron' | 'web';
+  /** Present when a hub is configured. */
+  sync?: SyncClient | null;
+  /** Host-specific pieces (Electron: safeStorage, window attention); the web host uses defaults. */
+  platform?: Partial<PlatformHooks>;
 }
+
+export interface PlatformHooks {
+  loadSoftphone(): SoftphoneConfig | null;
+  saveSoftphone(c: SoftphoneConfig): { ok: boolean; persisted: boolean };
+  attention(title: string, body: string): boolean;
+}
+
+/** Web host: softphone defaults from the environment; attention is the page's Notification API. */
+export function softphoneFromEnv(region: string): SoftphoneConfig | null {
+  const e = process.env;
+  if (!e.PRONTO_SIP_SERVER || !e.PRONTO_SIP_URI) return null;
+  const parsed = SoftphoneConfig.safeParse({
+    server: e.PRONTO_SIP_SERVER, uri: e.PRONTO_SIP_URI,
+    user: e.PRONTO_SIP_USER ?? /^sips?:([^@]+)@/.exec(e.PRONTO_SIP_URI)?.[1] ?? '',
+    password: e.PRONTO_SIP_PASSWORD ?? '', displayName: e.PRONTO_SIP_DISPLAY_NAME ?? '', region,
+  });
+  if (!parsed.success) throw new Error(`PRONTO_SIP_*: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+const STANDALONE: Omit<SyncStatus, 'pending' | 'rejected' | 'rejectedItems'> = {
+  configured: false, hubUrl: null, online: false, live: false, lastSyncedAt: null, cursor: 0, error: null, progress: null,
+};
 
 export type Handlers = { [M in MethodName]: (input: z.infer<(typeof methods)[M]['input']>) => Output<M> | Promise<Output<M>> };
 
@@ -27,6 +57,8 @@ export class App {
   readonly search: SearchService;
   readonly calls: CallService;
   readonly cases: CaseService;
+  readonly notes: NotesService;
+  private sessionSoftphone: SoftphoneConfig | null = null;
   private events = new EventEmitter();
   readonly handlers: Handlers;
   private counts;
@@ -36,6 +68,14 @@ export class App {
     this.search = new SearchService(ctx.store.sqlite, ctx.region);
     this.calls = new CallService(ctx.store.sqlite);
     this.cases = new CaseService(ctx.store.sqlite);
+    this.notes = new NotesService(ctx.store.sqlite);
+    const plain = <T>(f: () => T): T => {
+      try {
+        return f();
+      } catch (err) {
+        throw new ApiError('bad_request', (err as Error).message);
+      }
+    };
     const caseCall = <T>(f: () => T): T => {
       try {
         return f();
@@ -76,12 +116,33 @@ export class App {
       caseHistory: ({ customerId }) => this.cases.history(customerId),
       dispositions: () => this.cases.dispositions(),
       settings: () => ({ wrapUpSeconds: Number(getMeta(ctx.store.sqlite, 'wrap_up_seconds') ?? process.env.PRONTO_WRAP_UP_SECONDS ?? 60), region: ctx.region }),
+      notesList: ({ customerId }) => this.notes.list(customerId),
+      noteSave: (i) => plain(() => this.notes.save(i)),
+      contactCreate: (i) => plain(() => this.notes.createContact(i)),
+      syncStatus: () => this.syncStatus(),
+      syncNow: () => {
+        ctx.sync?.kick();
+        return { ok: Boolean(ctx.sync) };
+      },
+      softphoneConfig: () => ctx.platform?.loadSoftphone?.() ?? this.sessionSoftphone ?? softphoneFromEnv(ctx.region),
+      softphoneConfigSave: (c) => {
+        if (ctx.platform?.saveSoftphone) return ctx.platform.saveSoftphone(c);
+        this.sessionSoftphone = c; // web host: kept for this run only (the environment holds defaults)
+        return { ok: true, persisted: false };
+      },
+      attention: ({ title, body }) => ({ handled: ctx.platform?.attention?.(title, body) ?? false }),
       listCalls: ({ limit }) => this.calls.recent(limit ?? 100),
       status: () => {
         const [customers, purchases] = this.counts.get() as [number, number];
         return { dataDir: ctx.store.dataDir, region: ctx.region, customers, purchases, demo: demoInfo(ctx.store), host: ctx.host };
       },
     };
+  }
+
+  syncStatus(): SyncStatus {
+    if (this.ctx.sync) return this.ctx.sync.status();
+    const { pending, rejected } = this.cases.outbox.counts();
+    return { ...STANDALONE, pending, rejected, rejectedItems: this.cases.outbox.rejected(10).map(({ id, kind, reason, rejectedAt }) => ({ id, kind, reason, rejectedAt })) };
   }
 
   /** Validates and runs one method call from any host. */

@@ -15,6 +15,7 @@ const USAGE = `usage:
   pronto seed --out DIR [--customers N] [--purchases N] [--seed S] [--anchor YYYY-MM-DD]
   pronto lookup --data-dir D [--region XX] [--json] IDENTITY
   pronto serve --data-dir D [--port P] [--region XX]      web host on 127.0.0.1
+  pronto sync --data-dir D --hub URL --token T [--once]   sync with the hub (env PRONTO_HUB_URL, PRONTO_HUB_TOKEN)
   pronto calls --data-dir D [--json] [--limit N]          call history, newest first
   pronto cases --data-dir D [--json] [--limit N]          logged cases, newest first`;
 
@@ -35,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCmd(rest);
       case 'calls':
         return await callsCmd(rest);
+      case 'sync':
+        return await syncCmd(rest);
       case 'cases':
         return await casesCmd(rest);
       case undefined:
@@ -141,7 +144,12 @@ async function serveCmd(argv: string[]): Promise<number> {
   const store = openStore(dataDir);
   const demo = await ensureDemoData(store, { hubConfigured: hubUrl() !== null });
   if (demo) console.log(`demo data: ${demo.customers} customers (loaded ${demo.loadedAt})`);
-  const app = new App({ store, region: resolveRegion(values.region), host: 'web' });
+  const { hubConfigFromEnv, createSync } = await import('../services/sync/runtime');
+  const hub = hubConfigFromEnv();
+  const sync = hub ? createSync(store, hub, (l) => console.error(l)) : null;
+  const app = new App({ store, region: resolveRegion(values.region), host: 'web', sync: sync?.client ?? null });
+  sync?.bind(app);
+  sync?.client.start();
   const host = await startWebHost({
     app,
     rendererDir: resolve(PACKAGE_ROOT, 'out/renderer'),
@@ -152,7 +160,7 @@ async function serveCmd(argv: string[]): Promise<number> {
   console.log(`Pronto web host: ${host.url}`);
   await new Promise<void>((done) => {
     const stop = (): void => {
-      host.close().finally(() => {
+      Promise.all([host.close(), sync?.client.stop()]).finally(() => {
         store.close();
         done();
       });
@@ -191,6 +199,52 @@ async function casesCmd(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
+    store.close();
+  }
+}
+
+async function syncCmd(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    'data-dir': { type: 'string' }, hub: { type: 'string' }, token: { type: 'string' },
+    once: { type: 'boolean' }, 'page-size': { type: 'string' }, json: { type: 'boolean' },
+  });
+  const { hubConfigFromEnv } = await import('../services/sync/runtime');
+  const { SyncClient } = await import('../services/sync/client');
+  const cfg = hubConfigFromEnv({ hub: values.hub, token: values.token });
+  if (!cfg) throw new UsageError('sync: --hub URL (or PRONTO_HUB_URL) is required');
+  const store = openStore(resolveDataDir(values['data-dir']));
+  const conn = openConnection(store);
+  let lastPct = -1;
+  const client = new SyncClient(conn, {
+    ...cfg,
+    pageSize: values['page-size'] ? intFlag(values['page-size'], 'page-size', 50_000) : undefined,
+    log: (l) => console.error(l),
+    onStatus: (s) => {
+      if (s.progress?.percent != null && Math.floor(s.progress.percent) !== lastPct) {
+        lastPct = Math.floor(s.progress.percent);
+        console.error(`sync: ${s.progress.rows} rows (${lastPct}%)${s.progress.etaS != null ? `, ETA ${Math.ceil(s.progress.etaS)} s` : ''}`);
+      }
+    },
+  });
+  try {
+    if (values.once) {
+      const t0 = performance.now();
+      const r = await client.syncOnce();
+      const s = client.status();
+      const out = { ...r, cursor: s.cursor, pending: s.pending, rejectedTotal: s.rejected, seconds: Math.round((performance.now() - t0) / 100) / 10 };
+      console.log(values.json ? JSON.stringify(out) : `pushed ${r.pushed} (rejected ${r.rejected}), pulled ${r.pulled} changes; cursor ${s.cursor}, pending ${s.pending}`);
+      return 0;
+    }
+    client.start();
+    console.log(`syncing with ${cfg.hubUrl} (Ctrl+C to stop)`);
+    await new Promise<void>((done) => {
+      process.once('SIGINT', () => done());
+      process.once('SIGTERM', () => done());
+    });
+    return 0;
+  } finally {
+    await client.stop();
+    conn.close();
     store.close();
   }
 }

@@ -10,6 +10,8 @@ import { ApiError } from '../api/errors';
 import { ensureDemoData } from '../services/demo';
 import { hubUrl, resolveDataDir, resolveRegion } from '../config';
 import { CSP } from '../web/server';
+import { electronPlatform } from './platform';
+import { hubConfigFromEnv, createSync } from '../services/sync/runtime';
 
 const flag = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -90,8 +92,18 @@ void app.whenReady().then(async () => {
   const dataDir = resolveDataDir(flag('data-dir'), () => app.getPath('userData'));
   store = openStore(dataDir, { migrationsDir: join(app.getAppPath(), 'migrations/desktop') });
   await ensureDemoData(store, { hubConfigured: hubUrl() !== null });
-  const api = new App({ store, region: resolveRegion(flag('region')), host: 'electron' });
+  const hub = hubConfigFromEnv();
+  const sync = hub ? createSync(store, hub, (l) => console.error(l)) : null;
+  const api = new App({
+    store, region: resolveRegion(flag('region')), host: 'electron', sync: sync?.client ?? null,
+    platform: electronPlatform(dataDir, () => win),
+  });
+  sync?.bind(api);
+  sync?.client.start();
   registerIpc(api);
+  // Back from sleep or network: retry sync at once rather than waiting out the backoff.
+  const { powerMonitor } = await import('electron');
+  powerMonitor.on('resume', () => sync?.client.wake());
   win = createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) win = createWindow();

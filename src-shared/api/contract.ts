@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { LookupResult, Pop, SearchHit } from '../pop/schema';
 import { CallEvent, CallRecord } from '../telephony/calls';
 import { Case, CaseEdit, Disposition, OfferOutcome } from '../cases/schema';
+import { Note, SyncStatus } from '../sync/status';
 
 const RegionCode = z.string().regex(/^[A-Z]{2}$/, 'two-letter ISO 3166 region');
 
@@ -17,6 +18,16 @@ export const StoreStatus = z.object({
   host: z.enum(['electron', 'web']),
 });
 export type StoreStatus = z.infer<typeof StoreStatus>;
+
+export const SoftphoneConfig = z.object({
+  server: z.string().regex(/^wss?:\/\/.+/, 'a ws:// or wss:// URL'),
+  uri: z.string().regex(/^sips?:[^@\s]+@[^\s]+$/, 'a SIP URI like sip:1001@pbx.example.com'),
+  user: z.string().min(1).max(128),
+  password: z.string().max(256),
+  displayName: z.string().max(128).default(''),
+  region: RegionCode.default('IT'),
+});
+export type SoftphoneConfig = z.infer<typeof SoftphoneConfig>;
 
 export const methods = {
   /** Resolve a raw caller identity (number, tel:, sip:) into a match and, for one customer, the pop. */
@@ -84,6 +95,34 @@ export const methods = {
     input: z.object({}),
     output: z.object({ wrapUpSeconds: z.number(), region: z.string() }),
   },
+  notesList: { input: z.object({ customerId: z.string().min(1).max(128) }), output: z.array(Note) },
+  noteSave: {
+    input: z.object({ customerId: z.string().min(1).max(128), noteId: z.string().uuid().optional(), text: z.string().max(20_000) }),
+    output: Note,
+  },
+  /** Turn an unknown caller into a contact (local at once, then synced). */
+  contactCreate: {
+    input: z.object({
+      name: z.string().trim().min(1).max(200), company: z.string().max(200).optional(),
+      phone: z.string().min(1).max(64), country: z.string().length(2), notes: z.string().max(5000).optional(),
+    }),
+    output: z.object({ contactId: z.string() }),
+  },
+  syncStatus: { input: z.object({}), output: SyncStatus },
+  /** Ask for a sync round now (e.g. the agent clicks the status); never blocks. */
+  syncNow: { input: z.object({}), output: z.object({ ok: z.boolean() }) },
+  /**
+   * Softphone settings. Web host: defaults from PRONTO_SIP_SERVER, PRONTO_SIP_URI, PRONTO_SIP_USER,
+   * PRONTO_SIP_PASSWORD (+ PRONTO_SIP_DISPLAY_NAME). Electron: saved settings, the password kept
+   * with safeStorage. `password` is returned only to our own renderer (it registers with it).
+   */
+  softphoneConfig: { input: z.object({}), output: SoftphoneConfig.nullable() },
+  softphoneConfigSave: { input: SoftphoneConfig, output: z.object({ ok: z.boolean(), persisted: z.boolean() }) },
+  /** A call is ringing: bring the app forward (Electron: show, focus, flash, OS notification). */
+  attention: {
+    input: z.object({ title: z.string().max(200), body: z.string().max(500) }),
+    output: z.object({ handled: z.boolean() }),
+  },
   listCalls: {
     input: z.object({ limit: z.number().int().min(1).max(1000).optional() }),
     output: z.array(CallRecord),
@@ -98,6 +137,7 @@ export type Output<M extends MethodName> = z.infer<Methods[M]['output']>;
 export const events = {
   /** Store content changed (import, demo load, later: sync); views may refresh. */
   storeChanged: z.object({ reason: z.string() }),
+  syncStatus: SyncStatus,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

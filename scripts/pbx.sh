@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Pronto dev PBX: Kamailio in the FOREGROUND on 127.0.0.1 (what `npm run pbx` runs).
+#
+#   SIP over WebSocket  ws://127.0.0.1:${PRONTO_PBX_WS_PORT:-8080}   (agents: sip.js)
+#   SIP over UDP        127.0.0.1:${PRONTO_PBX_UDP_PORT:-5060}       (trunk side: SIPp)
+#
+# Env: PRONTO_PBX_WS_PORT, PRONTO_PBX_UDP_PORT, PRONTO_PBX_CFG (config file),
+#      PRONTO_PBX_DATA (db_text dir), PRONTO_KAMAILIO_BIN (kamailio binary).
+# Runtime files (pid file, ctl socket) live in a private temp dir, removed on exit.
+# Ctrl+C (or SIGTERM) stops Kamailio cleanly. Works as root and as a normal user.
+# DEV-ONLY credentials: users 1001..1010, password pronto-dev.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CFG="${PRONTO_PBX_CFG:-$ROOT/deploy/kamailio/kamailio.cfg}"
+DATA="${PRONTO_PBX_DATA:-$(dirname "$CFG")/data}"
+WS_PORT="${PRONTO_PBX_WS_PORT:-8080}"
+UDP_PORT="${PRONTO_PBX_UDP_PORT:-5060}"
+
+die() { echo "pbx: $*" >&2; exit 1; }
+
+find_bin() {
+  local name="$1" dir
+  if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return 0; fi
+  # a normal user's PATH often lacks the sbin dirs
+  for dir in /usr/sbin /usr/local/sbin /sbin; do
+    if [ -x "$dir/$name" ]; then echo "$dir/$name"; return 0; fi
+  done
+  return 1
+}
+
+KAMAILIO="${PRONTO_KAMAILIO_BIN:-$(find_bin kamailio)}" ||
+  die "kamailio not found. Install it: apt-get install -y kamailio kamailio-websocket-modules kamailio-extra-modules"
+KAMCMD="$(find_bin kamcmd || echo kamcmd)"
+
+for p in "$WS_PORT" "$UDP_PORT"; do
+  [[ "$p" =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || die "invalid port '$p'"
+done
+[ -r "$CFG" ] || die "config not readable: $CFG"
+[ -r "$DATA/pronto_users" ] || die "data dir without pronto_users: $DATA"
+
+PORT_HINT="set PRONTO_PBX_WS_PORT / PRONTO_PBX_UDP_PORT to free ports"
+if (: <>"/dev/tcp/127.0.0.1/$WS_PORT") 2>/dev/null; then
+  die "TCP port $WS_PORT on 127.0.0.1 is already in use (another PBX?); $PORT_HINT"
+fi
+# Kamailio binds UDP with SO_REUSEADDR, so a second instance would silently SHARE the
+# port with the first one instead of failing: check before starting.
+if command -v ss >/dev/null 2>&1 && [ -n "$(ss -Hlun "sport = :$UDP_PORT" 2>/dev/null)" ]; then
+  die "UDP port $UDP_PORT is already in use (another PBX?); $PORT_HINT"
+fi
+
+RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/pronto-pbx.XXXXXX")" || die "cannot create a temp dir"
+CTL="unix:$RUN_DIR/kamailio_ctl"
+KPID=""
+WATCHDOG=""
+
+cleanup() {
+  if [ -n "$WATCHDOG" ]; then kill "$WATCHDOG" 2>/dev/null || true; fi
+  if [ -n "$KPID" ]; then
+    # workers of an unclean exit would keep the ports: end the whole (own) process group
+    kill -KILL -- "-$KPID" 2>/dev/null || true
+  fi
+  rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+
+stopping=0
+on_signal() {
+  if [ -z "$KPID" ]; then exit 130; fi
+  if [ "$stopping" = 0 ]; then
+    stopping=1
+    echo "pbx: stopping Kamailio (pid $KPID)..." >&2
+    kill -TERM "$KPID" 2>/dev/null || true
+    # watchdog: if it does not stop within 10 s, kill its process group
+    (
+      for _ in $(seq 1 100); do kill -0 "$KPID" 2>/dev/null || exit 0; sleep 0.1; done
+      kill -KILL -- "-$KPID" 2>/dev/null
+    ) &
+    WATCHDOG=$!
+  fi
+}
+
+trap on_signal INT TERM HUP
+
+# Job control on: Kamailio gets its own process group. Ctrl+C reaches only this script,
+# which forwards a SIGTERM (clean shutdown of the main process and its workers).
+set -m
+"$KAMAILIO" -f "$CFG" -DD -E -m 64 -M 8 \
+  -P "$RUN_DIR/kamailio.pid" -Y "$RUN_DIR" -w "$RUN_DIR" \
+  -A "WS_PORT=$WS_PORT" -A "UDP_PORT=$UDP_PORT" \
+  -A "CTL_SOCKET=\"$CTL\"" -A "DATA_URL=\"text://$DATA\"" &
+KPID=$!
+set +m
+
+ready=0
+for _ in $(seq 1 100); do
+  kill -0 "$KPID" 2>/dev/null || break
+  if (: <>"/dev/tcp/127.0.0.1/$WS_PORT") 2>/dev/null; then ready=1; break; fi
+  sleep 0.1
+done
+
+if [ "$ready" = 1 ]; then
+  cat >&2 <<EOF
+
+================================================================================
+ Pronto dev PBX (Kamailio, pid $KPID) is up, bound to 127.0.0.1 only
+   agents (sip.js):  ws://127.0.0.1:$WS_PORT   (SIP over WebSocket, subprotocol "sip")
+   trunk (SIPp):     udp 127.0.0.1:$UDP_PORT   (trusted by source address, no auth)
+   domain/realm:     127.0.0.1 (also localhost, pronto.local) / realm "pronto.local"
+   dev users:        1001 .. 1010, password "pronto-dev"   (DEV-ONLY credentials)
+   numbers:          10xx = that agent, 600 = ring-all "sales" (1001-1008),
+                     601 = ring-all "support" (1009-1010)
+   registrations:    $KAMCMD -s $CTL ul.dump
+ Ctrl+C to stop.
+================================================================================
+
+EOF
+else
+  kill -0 "$KPID" 2>/dev/null &&
+    echo "pbx: WebSocket port $WS_PORT not answering yet; Kamailio keeps running" >&2
+fi
+
+rc=0
+wait "$KPID"; rc=$?
+while kill -0 "$KPID" 2>/dev/null; do
+  wait "$KPID"; rc=$?
+done
+
+if [ "$stopping" = 1 ]; then
+  echo "pbx: stopped." >&2
+  exit 0
+fi
+if [ "$ready" = 0 ]; then
+  echo "pbx: Kamailio exited during start (rc $rc). A port in use? UDP $UDP_PORT / TCP $WS_PORT:" \
+    "$PORT_HINT." >&2
+fi
+exit "$rc"

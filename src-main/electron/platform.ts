@@ -1,0 +1,43 @@
+// Electron-only platform hooks: the softphone password kept with safeStorage (OS keychain),
+// and getting the agent's attention when a call rings.
+import { BrowserWindow, Notification, safeStorage } from 'electron';
+import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { SoftphoneConfig } from '../../src-shared/api/contract';
+import type { PlatformHooks } from '../api/handlers';
+
+export function electronPlatform(dataDir: string, window: () => BrowserWindow | null): PlatformHooks {
+  const file = join(dataDir, 'softphone.json');
+  return {
+    loadSoftphone() {
+      if (!existsSync(file)) return null;
+      const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { passwordEnc?: string };
+      const password = raw.passwordEnc && safeStorage.isEncryptionAvailable()
+        ? safeStorage.decryptString(Buffer.from(raw.passwordEnc, 'base64'))
+        : '';
+      const parsed = SoftphoneConfig.safeParse({ ...raw, password });
+      return parsed.success ? parsed.data : null;
+    },
+    saveSoftphone(c) {
+      const canEncrypt = safeStorage.isEncryptionAvailable();
+      const { password, ...rest } = c;
+      // Never write the password in clear: without OS encryption it is kept for this run only.
+      const body = { ...rest, passwordEnc: canEncrypt ? safeStorage.encryptString(password).toString('base64') : undefined };
+      writeFileSync(`${file}.tmp`, JSON.stringify(body, null, 2), { mode: 0o600 });
+      renameSync(`${file}.tmp`, file);
+      return { ok: true, persisted: canEncrypt };
+    },
+    attention(title, body) {
+      const w = window();
+      if (w) {
+        if (w.isMinimized()) w.restore();
+        w.show();
+        w.focus();
+        w.flashFrame(true);
+        w.once('focus', () => w.flashFrame(false));
+      }
+      if (Notification.isSupported()) new Notification({ title, body, silent: true }).show();
+      return true;
+    },
+  };
+}
