@@ -1,0 +1,48 @@
+import { useEffect } from 'react';
+import { bridge } from '../bridge';
+import { PopView } from '../pop/PopView';
+import { usePop } from '../pop/store';
+import { SimulatePanel, ring } from '../simulate/SimulatePanel';
+import { DemoBanner, Header } from './Header';
+import { focusOrRing, focusSearch } from './shortcuts';
+import { useStatus } from './statusStore';
+
+export function App() {
+  useEffect(() => {
+    void useStatus.getState().refresh();
+    return bridge.on('storeChanged', () => {
+      void useStatus.getState().refresh();
+      void usePop.getState().refreshOnScreen();
+    });
+  }, []);
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const mod = e.ctrlKey || e.metaKey;
+      if (!mod || e.altKey) return;
+      const key = e.key.toLowerCase();
+      if (key === 'k' && !e.shiftKey) {
+        e.preventDefault();
+        focusSearch();
+      } else if (key === 's' && e.shiftKey) {
+        e.preventDefault();
+        focusOrRing(() => ring());
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <div className="app">
+      <Header />
+      <DemoBanner />
+      <div className="workspace">
+        <SimulatePanel />
+        <main className="main">
+          <PopView />
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,202 @@
+// Web adapter: the contract over the web host's wire protocol.
+//   POST /api/<method>  (JSON body = input) → {"ok":true,"result":…} | {"ok":false,"error":{code,message}}
+//   ws://<host>/api/events → {"event":"storeChanged","payload":{…}}, reconnected with backoff.
+// Outputs are validated with the contract's zod schemas, so a host drifting from the contract
+// fails loudly here instead of painting half a pop.
+import { HTTP_API_PREFIX, WS_EVENTS_PATH, type ProntoBridge, type Unsubscribe } from '../../src-shared/api/bridge';
+import {
+  events,
+  isEventName,
+  methods,
+  type EventName,
+  type EventPayload,
+  type Input,
+  type MethodName,
+  type Output,
+} from '../../src-shared/api/contract';
+import { BridgeError } from './errors';
+
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting';
+
+export interface WebBridge extends ProntoBridge {
+  connection(): ConnectionState;
+  onConnection(listener: (state: ConnectionState) => void): Unsubscribe;
+}
+
+export interface WebBridgeOptions {
+  /** Origin of the web host; defaults to the page's own. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  WebSocket?: typeof WebSocket;
+  /** Backoff bounds for the events socket, ms. */
+  minDelay?: number;
+  maxDelay?: number;
+}
+
+type AnyListener = (payload: unknown) => void;
+
+export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
+  const base = new URL(opts.baseUrl ?? window.location.href);
+  const doFetch = opts.fetch ?? window.fetch.bind(window);
+  const WS = opts.WebSocket ?? window.WebSocket;
+  const minDelay = opts.minDelay ?? 500;
+  const maxDelay = opts.maxDelay ?? 15_000;
+
+  const listeners = new Map<EventName, Set<AnyListener>>();
+  const connectionListeners = new Set<(s: ConnectionState) => void>();
+  let socket: WebSocket | null = null;
+  let state: ConnectionState = 'idle';
+  let attempt = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  function setState(next: ConnectionState): void {
+    if (state === next) return;
+    state = next;
+    for (const l of connectionListeners) l(next);
+  }
+
+  function totalListeners(): number {
+    let n = 0;
+    for (const set of listeners.values()) n += set.size;
+    return n;
+  }
+
+  function eventsUrl(): string {
+    const u = new URL(WS_EVENTS_PATH, base);
+    u.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    return u.href;
+  }
+
+  function dispatch(raw: unknown): void {
+    if (typeof raw !== 'string') return;
+    let msg: unknown;
+    try {
+      msg = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    if (!msg || typeof msg !== 'object') return;
+    const { event, payload } = msg as { event?: unknown; payload?: unknown };
+    if (typeof event !== 'string' || !isEventName(event)) return;
+    const parsed = events[event].safeParse(payload);
+    if (!parsed.success) {
+      console.warn(`pronto: dropped malformed ${event} event`, parsed.error.issues);
+      return;
+    }
+    for (const l of [...(listeners.get(event) ?? [])]) {
+      try {
+        l(parsed.data);
+      } catch (err) {
+        console.error(`pronto: ${event} listener failed`, err);
+      }
+    }
+  }
+
+  function connect(): void {
+    timer = null;
+    if (socket || totalListeners() === 0) return;
+    setState(attempt === 0 ? 'connecting' : 'reconnecting');
+    let ws: WebSocket;
+    try {
+      ws = new WS(eventsUrl());
+    } catch {
+      scheduleReconnect();
+      return;
+    }
+    socket = ws;
+    ws.onopen = () => {
+      attempt = 0;
+      setState('open');
+    };
+    ws.onmessage = (e: MessageEvent) => dispatch(e.data);
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      scheduleReconnect();
+    };
+    ws.onerror = () => {
+      /* onclose follows and schedules the reconnect */
+    };
+  }
+
+  function scheduleReconnect(): void {
+    if (totalListeners() === 0) {
+      setState('idle');
+      return;
+    }
+    setState('reconnecting');
+    // Exponential backoff with full jitter, bounded.
+    const ceiling = Math.min(maxDelay, minDelay * 2 ** Math.min(attempt, 10));
+    attempt++;
+    const delay = minDelay / 2 + Math.random() * (ceiling - minDelay / 2);
+    timer = setTimeout(connect, delay);
+  }
+
+  function disconnectIfUnused(): void {
+    if (totalListeners() > 0) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const ws = socket;
+    socket = null;
+    attempt = 0;
+    ws?.close();
+    setState('idle');
+  }
+
+  async function invoke<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>> {
+    const url = new URL(HTTP_API_PREFIX + method, base);
+    let res: Response;
+    try {
+      res = await doFetch(url.href, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Pronto-Client': 'renderer' },
+        body: JSON.stringify(input ?? {}),
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch (err) {
+      throw new BridgeError('unreachable', `The Pronto host is not reachable (${(err as Error).message ?? err}).`);
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      throw new BridgeError('bad_response', `${method}: HTTP ${res.status} without a JSON body`);
+    }
+    const envelope = body as { ok?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } };
+    if (envelope && envelope.ok === true && res.ok) {
+      const parsed = methods[method].output.safeParse(envelope.result);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0];
+        const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid';
+        throw new BridgeError('bad_response', `${method}: the host answered outside the contract (${where})`);
+      }
+      return parsed.data as Output<M>;
+    }
+    const e = envelope?.error;
+    throw new BridgeError(
+      typeof e?.code === 'string' ? e.code : `http_${res.status}`,
+      typeof e?.message === 'string' ? e.message : `${method} failed with HTTP ${res.status}`,
+    );
+  }
+
+  return {
+    invoke,
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      const l = listener as AnyListener;
+      set.add(l);
+      if (!socket && !timer) connect();
+      return () => {
+        set.delete(l);
+        disconnectIfUnused();
+      };
+    },
+    connection: () => state,
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
+  };
+}

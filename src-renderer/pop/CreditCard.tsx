@@ -1,0 +1,77 @@
+import type { Credit, CreditStatus } from '../../src-shared/pop/schema';
+import { useT, type StringKey } from '../i18n';
+import { useFormat } from '../i18n/useFormat';
+
+export const statusKey = (s: CreditStatus): StringKey => `credit.status.${s}`;
+
+export function CreditStatusBadge({ status }: { status: CreditStatus }) {
+  const t = useT();
+  return (
+    <span className={`badge badge-${status}`} data-testid="pop-credit-status" data-status={status}>
+      {t(statusKey(status))}
+    </span>
+  );
+}
+
+export function CreditCard({ credit }: { credit: Credit | null }) {
+  const t = useT();
+  const f = useFormat();
+  if (!credit) {
+    return (
+      <section className="card card-credit" aria-labelledby="credit-title">
+        <h3 id="credit-title" className="card-title">{t('credit.title')}</h3>
+        <p className="card-empty">{t('credit.none')}</p>
+      </section>
+    );
+  }
+  const negative = credit.available < 0;
+  const used = credit.creditLimit - credit.available;
+  const pct = credit.creditLimit > 0 ? Math.max(0, Math.min(100, (used / credit.creditLimit) * 100)) : used > 0 ? 100 : 0;
+  const alert = negative || credit.status === 'hold' || credit.status === 'blocked';
+  return (
+    <section className={`card card-credit${alert ? ' is-alert' : ''}`} aria-labelledby="credit-title">
+      <h3 id="credit-title" className="card-title">
+        {t('credit.title')}
+        <CreditStatusBadge status={credit.status} />
+      </h3>
+      <div className="figure">
+        <span className="figure-label">
+          {t('credit.available')}
+          {negative && <span className="tag tag-red">{t('credit.overLimit')}</span>}
+        </span>
+        <span
+          className={`figure-value${negative ? ' is-negative' : ''}`}
+          data-testid="pop-credit-available"
+          data-amount={credit.available}
+          data-currency={credit.currency}
+        >
+          {f.money(credit.available, credit.currency)}
+        </span>
+      </div>
+      <div
+        className={`meter${pct >= 100 ? ' is-full' : pct >= 80 ? ' is-high' : ''}`}
+        role="meter"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(pct)}
+        aria-label={t('credit.limit')}
+      >
+        <span className="meter-fill" style={{ width: `${pct}%` }} />
+      </div>
+      <dl className="facts">
+        <dt>{t('credit.limit')}</dt>
+        <dd className="num">{f.money(credit.creditLimit, credit.currency)}</dd>
+        <dt>{t('credit.terms')}</dt>
+        <dd>{credit.paymentTerms || '—'}</dd>
+        <dt>{t('credit.risk')}</dt>
+        <dd>{credit.riskClass || '—'}</dd>
+        {credit.reviewedAt && (
+          <>
+            <dt>{t('credit.reviewed')}</dt>
+            <dd className="muted">{f.date(credit.reviewedAt)}</dd>
+          </>
+        )}
+      </dl>
+    </section>
+  );
+}
