@@ -7,7 +7,7 @@ import { getMeta, setMeta } from '../../db/queries/meta';
 import { Outbox } from './outbox';
 import { makeApplier, clearSynced } from './apply';
 import {
-  parsePullLine, PushResponse, PokeMessage, PUSH_MAX_MUTATIONS,
+  parsePullLine, PushResponse, PokeMessage, PUSH_MAX_MUTATIONS, EntityData,
   type ChangeLine, type CheckpointLine,
 } from '../../../src-shared/sync/protocol';
 import type { SyncStatus } from '../../../src-shared/sync/status';
@@ -135,8 +135,7 @@ export class SyncClient {
       try {
         parsed = parsePullLine(line);
       } catch (err) {
-        const detail = (err as { issues?: { path: (string | number)[]; message: string }[] }).issues?.[0];
-        throw new SyncError(`pull page rejected: line ${lineNo}: ${detail ? `${detail.path.join('.')}: ${detail.message}` : (err as Error).message}`, false);
+        throw new SyncError(`pull page rejected: line ${lineNo}: ${describeBadLine(line, err)}`, false);
       }
       if ('checkpoint' in parsed) checkpoint = parsed;
       else if ('reset' in parsed) {
@@ -330,6 +329,21 @@ export class SyncClient {
 export function backoff(attempt: number): number {
   const cap = Math.min(30_000, 500 * 2 ** Math.max(0, attempt - 1));
   return Math.round(cap / 2 + Math.random() * (cap / 2));
+}
+
+/** Names the field that is wrong, not just "invalid input" (the union hides which member failed). */
+function describeBadLine(line: string, err: unknown): string {
+  const v = safeJson(line) as { entity?: string; op?: string; data?: unknown } | null;
+  if (v === null) return `not valid JSON: ${line.slice(0, 80)}`;
+  if (v.op === 'upsert' && typeof v.entity === 'string' && v.entity in EntityData) {
+    const r = EntityData[v.entity as keyof typeof EntityData].safeParse(v.data);
+    if (!r.success) {
+      const i = r.error.issues[0]!;
+      return `data.${i.path.join('.')}: ${i.message} (${v.entity})`;
+    }
+  }
+  const i = (err as { issues?: { path: (string | number)[]; message: string }[] }).issues?.[0];
+  return i ? `${i.path.join('.') || 'line'}: ${i.message}` : (err as Error).message;
 }
 
 function safeJson(s: string): unknown {
