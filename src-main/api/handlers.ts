@@ -7,6 +7,7 @@ import type { Store } from '../db/store';
 import { LookupService } from '../services/lookup';
 import { SearchService } from '../services/search';
 import { CallService } from '../services/calls';
+import { OfferService } from '../services/offers/service';
 import { CaseService, CaseError } from '../services/cases/service';
 import { getMeta } from '../db/queries/meta';
 import { NotesService } from '../services/sync/notes';
@@ -56,6 +57,7 @@ export class App {
   readonly lookup: LookupService;
   readonly search: SearchService;
   readonly calls: CallService;
+  readonly offers: OfferService;
   readonly cases: CaseService;
   readonly notes: NotesService;
   private sessionSoftphone: SoftphoneConfig | null = null;
@@ -64,10 +66,16 @@ export class App {
   private counts;
 
   constructor(readonly ctx: AppContext) {
-    this.lookup = new LookupService(ctx.store.sqlite, ctx.region);
+    this.cases = new CaseService(ctx.store.sqlite);
+    this.offers = new OfferService(ctx.store.sqlite);
+    const DECLINE_WINDOW_MS = 30 * 86_400_000;
+    this.lookup = new LookupService(ctx.store.sqlite, ctx.region, Date.now, (pop) => {
+      const since = new Date(Date.now() - DECLINE_WINDOW_MS).toISOString();
+      const recent = this.cases.recentOutcomes(pop.customer.customerId, since).map((o) => ({ sku: o.sku, outcome: o.outcome, at: o.decidedAt }));
+      return this.offers.offersFor(pop, recent);
+    });
     this.search = new SearchService(ctx.store.sqlite, ctx.region);
     this.calls = new CallService(ctx.store.sqlite);
-    this.cases = new CaseService(ctx.store.sqlite);
     this.notes = new NotesService(ctx.store.sqlite);
     const plain = <T>(f: () => T): T => {
       try {

@@ -6,7 +6,6 @@ import { openStore, openConnection } from '../db/store';
 import { resolveDataDir, resolveRegion, hubUrl } from '../config';
 import { Importer } from '../services/import/importer';
 import { formatProblem } from '../../src-shared/feeds/node/csv';
-import { LookupService } from '../services/lookup';
 import { parse, intFlag, UsageError } from './args';
 import { formatLookup } from './format';
 
@@ -31,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'seed':
         return await seedCmd(rest);
       case 'lookup':
-        return lookupCmd(rest);
+        return await lookupCmd(rest);
       case 'serve':
         return await serveCmd(rest);
       case 'calls':
@@ -75,6 +74,14 @@ async function importCmd(argv: string[]): Promise<number> {
         ? `${r.file}: ${r.kind}: ${r.rows} rows imported in ${(r.ms / 1000).toFixed(1)} s (${rate} rows/s)`
         : `${r.file}: rejected, nothing imported (${r.problems} problem${r.problems === 1 ? '' : 's'})`);
     }
+    // Standalone: the next-best-offer model is trained here from the imported purchases (with a
+    // hub configured, the hub trains it and sync delivers it).
+    if (!hubUrl() && results.some((r) => r.applied && (r.kind === 'purchases' || r.kind === 'products'))) {
+      const { trainAndStore } = await import('../services/offers/train-local');
+      const t0 = performance.now();
+      const model = trainAndStore(conn);
+      console.log(`offers model v${model.version} trained on ${model.purchases} purchases of ${model.customers} customers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
     return results.every((r) => r.applied) ? 0 : 1;
   } finally {
     conn.close();
@@ -109,7 +116,7 @@ async function seedCmd(argv: string[]): Promise<number> {
   return 0;
 }
 
-function lookupCmd(argv: string[]): number {
+async function lookupCmd(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     'data-dir': { type: 'string' },
     region: { type: 'string' },
@@ -119,7 +126,9 @@ function lookupCmd(argv: string[]): number {
   const store = openStore(resolveDataDir(values['data-dir']));
   try {
     const region = resolveRegion(values.region);
-    const result = new LookupService(store.sqlite, region).lookup(positionals[0]!);
+    const { App } = await import('../api/handlers');
+    const app = new App({ store, region, host: 'web' });
+    const result = app.lookup.lookup(positionals[0]!);
     console.log(values.json ? JSON.stringify(result) : formatLookup(result));
     return 0;
   } finally {

@@ -37,6 +37,8 @@ export async function ensureDemoData(store: Store, opts: { hubConfigured: boolea
         onProblem: (f, p) => problems.push(`${f}:${p.line}: ${p.column}: ${p.reason}`),
       });
       if (results.some((r) => !r.applied)) throw new Error(`demo data did not import:\n${problems.slice(0, 20).join('\n')}`);
+      const { trainAndStore } = await import('./offers/train-local');
+      trainAndStore(conn);
     } finally {
       conn.close();
     }

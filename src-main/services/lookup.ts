@@ -6,14 +6,18 @@ import { parseIdentity, identityUser } from '../../src-shared/phone/identity';
 import type { Region } from '../../src-shared/phone/normalize';
 import { toMajor } from '../../src-shared/money';
 import type { Candidate, CreditStatus, LookupResult, Pop, Purchase } from '../../src-shared/pop/schema';
+import type { Offer } from '../../src-shared/offers/schema';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
+/** Fills a pop's offers (next-best-offer); absent, pops carry none. */
+export type OfferHook = (pop: Pop) => Offer[];
+
 export class LookupService {
   private q: PopQueries;
 
-  constructor(sqlite: Sqlite, private defaultRegion: Region, private now: () => number = Date.now) {
+  constructor(sqlite: Sqlite, private defaultRegion: Region, private now: () => number = Date.now, private offers?: OfferHook) {
     this.q = preparePopQueries(sqlite);
   }
 
@@ -107,7 +111,7 @@ export class LookupService {
       last12 = t[1] ?? 0;
     }
     const cur = totalsCurrency ?? 'EUR';
-    return {
+    const pop: Pop = {
       customer: { customerId: cid, name, company, email, segment, region, country, phones },
       account,
       credit,
@@ -120,6 +124,9 @@ export class LookupService {
         lastPurchaseAt: last,
         currency: totalsCurrency,
       },
+      offers: [],
     };
+    if (this.offers) pop.offers = this.offers(pop);
+    return pop;
   }
 }

@@ -1,6 +1,7 @@
 // The pop: one object that joins what sales, accounting and credit know about a caller.
 // This is the wire shape of `pronto lookup --json` and of the bridge; amounts in major units.
 import { z } from 'zod';
+import { Offer } from '../offers/schema';
 
 export const MatchKind = z.enum(['single', 'multiple', 'none', 'withheld', 'invalid']);
 export type MatchKind = z.infer<typeof MatchKind>;
@@ -81,6 +82,8 @@ export const Pop = z.object({
   credit: Credit.nullable(),
   purchases: z.array(Purchase),
   totals: Totals,
+  /** Next-best-offers, best first (service actions such as "settle the overdue amount" lead). */
+  offers: z.array(Offer),
 });
 export type Pop = z.infer<typeof Pop>;
 

@@ -164,7 +164,7 @@ describe('desktop ⇄ hub sync', () => {
     const { store } = desktop();
     const conn = openConnection(store);
     const c = new SyncClient(conn, { hubUrl: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`, token: 't' });
-    cleanups.push(() => conn.close());
+    cleanups.push(() => { conn.close(); });
     for (const expected of [/line 2: data\.name/, /line 2: .*JSON/, /cut short/]) {
       await expect(c.syncOnce()).rejects.toThrow(expected);
       expect(c.status().error).toMatch(expected);
