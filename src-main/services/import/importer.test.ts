@@ -98,6 +98,20 @@ O14,C1,ESP-1,1,299.00,EUR
     expect(store.sqlite.prepare("SELECT count(*) FROM purchases WHERE order_id = 'O10'").pluck().get()).toBe(0);
   });
 
+  it('a bulk load into empty tables rebuilds the deferred indexes; a rejected one restores them', async () => {
+    const { fx, store, importer } = setup();
+    const indexes = () => store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('purchases_customer_time', 'customer_phones_e164') ORDER BY name").pluck().all();
+    const bad = join(fx.dir, 'purchases-bad.csv');
+    writeFileSync(bad, 'order_id,customer_id,sku,quantity,amount,currency,purchased_at\nO1,C404,ESP-1,1,1.00,EUR,2026-01-01\n');
+    await run(importer, [fx.files.products, fx.files.customers, bad]);
+    expect(indexes()).toEqual(['customer_phones_e164', 'purchases_customer_time']);
+    expect(store.sqlite.prepare('SELECT count(*) FROM purchases').pluck().get()).toBe(0);
+    await run(importer, [fx.files.purchases]);
+    expect(indexes()).toEqual(['customer_phones_e164', 'purchases_customer_time']);
+    const plan = store.sqlite.prepare("EXPLAIN QUERY PLAN SELECT * FROM purchases WHERE customer_id = 'C1' ORDER BY purchased_at DESC").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/purchases_customer_time/);
+  });
+
   it('reports bad customers: unparseable number, bad country, duplicate id, with correct lines across quoted newlines', async () => {
     const { fx, store, importer } = setup();
     const before = dump(store);
