@@ -33,24 +33,24 @@ test.describe('Electron shell', () => {
       await expect(win).toHaveTitle(/Pronto/);
       // Only the typed contract is exposed; no Node, no raw ipcRenderer.
       const globals = await win.evaluate(() => ({
-        pronto: typeof (window as unknown as { pronto?: unknown }).pronto,
-        require: typeof (window as unknown as { require?: unknown }).require,
-        process: typeof (window as unknown as { process?: unknown }).process,
-        ipc: typeof (window as unknown as { ipcRenderer?: unknown }).ipcRenderer,
+        pronto: typeof (globalThis as unknown as { pronto?: unknown }).pronto,
+        require: typeof (globalThis as unknown as { require?: unknown }).require,
+        process: typeof (globalThis as unknown as { process?: unknown }).process,
+        ipc: typeof (globalThis as unknown as { ipcRenderer?: unknown }).ipcRenderer,
       }));
       expect(globals).toEqual({ pronto: 'object', require: 'undefined', process: 'undefined', ipc: 'undefined' });
       const prefs = await app.evaluate(({ BrowserWindow }) => {
         const w = BrowserWindow.getAllWindows()[0]!;
-        const p = w.webContents.getLastWebPreferences();
+        const p = (w.webContents as unknown as { getLastWebPreferences(): { contextIsolation?: boolean; sandbox?: boolean; nodeIntegration?: boolean } | null }).getLastWebPreferences();
         return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration };
       });
       expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
       // New windows are denied.
-      await win.evaluate(() => window.open('https://example.com'));
+      await win.evaluate(() => (globalThis as unknown as { open(u: string): void }).open('https://example.com'));
       expect(app.windows()).toHaveLength(1);
       // The demo store is loaded on first start and a simulated call pops a customer.
       await expect(win.getByTestId('demo-banner')).toBeVisible({ timeout: 60_000 });
-      const status = await win.evaluate(() => (window as unknown as { pronto: { invoke(m: string, i: unknown): Promise<{ customers: number }> } }).pronto.invoke('status', {}));
+      const status = await win.evaluate(() => (globalThis as unknown as { pronto: { invoke(m: string, i: unknown): Promise<{ customers: number }> } }).pronto.invoke('status', {}));
       expect(status.customers).toBe(10_000);
       await win.getByTestId('simulate-number').fill('anonymous');
       await win.getByTestId('simulate-call').click();
