@@ -112,6 +112,35 @@ O14,C1,ESP-1,1,299.00,EUR
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/purchases_customer_time/);
   });
 
+  it('parses in a worker thread for big files, with the same result and the same problems in line order', async () => {
+    const { fx, store, importer } = setup();
+    process.env.PRONTO_IMPORT_WORKER_MIN_BYTES = '1';
+    try {
+      const bad = join(fx.dir, 'purchases-w.csv');
+      const lines = ['order_id,customer_id,sku,quantity,amount,currency,purchased_at'];
+      for (let i = 0; i < 12000; i++) lines.push(`W${i},C${(i % 3) + 1},ESP-1,1,299.00,EUR,2026-01-01T00:00:00Z`);
+      lines[7001] = 'W7000,C404,ESP-1,1,299.00,EUR,2026-01-01';
+      lines[7002] = 'W7001,C1,ESP-1,x,299.00,EUR,2026-01-01';
+      writeFileSync(bad, lines.join('\n') + '\n');
+      await run(importer, [fx.files.products, fx.files.customers]);
+      const r1 = await run(importer, [bad]);
+      expect(r1.problems).toEqual([
+        `${bad}:7002: customer_id: unknown customer "C404"`,
+        `${bad}:7003: quantity: "x" is not a whole number from 1 to 1000000`,
+      ]);
+      expect(store.sqlite.prepare('SELECT count(*) FROM purchases').pluck().get()).toBe(0);
+      lines[7001] = 'W7000,C1,ESP-1,1,299.00,EUR,2026-01-01';
+      lines[7002] = 'W7001,C1,ESP-1,1,299.00,EUR,2026-01-01';
+      writeFileSync(bad, lines.join('\n') + '\n');
+      const r2 = await run(importer, [bad]);
+      expect(r2.problems).toEqual([]);
+      expect(r2.results[0]).toMatchObject({ applied: true, rows: 12000 });
+      expect(store.sqlite.prepare('SELECT count(*) FROM purchases').pluck().get()).toBe(12000);
+    } finally {
+      delete process.env.PRONTO_IMPORT_WORKER_MIN_BYTES;
+    }
+  });
+
   it('reports bad customers: unparseable number, bad country, duplicate id, with correct lines across quoted newlines', async () => {
     const { fx, store, importer } = setup();
     const before = dump(store);

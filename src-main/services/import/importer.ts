@@ -4,7 +4,8 @@
 import { basename } from 'node:path';
 import type { Sqlite } from '../../db/store';
 import { FEED_ORDER, feedKindFromName, type FeedKind, type FeedRows } from '../../../src-shared/feeds/spec';
-import { readFeed, type FeedProblem, type FeedRecord, type FeedSource } from '../../../src-shared/feeds/node/csv';
+import { type FeedProblem, type FeedRecord, type FeedSource } from '../../../src-shared/feeds/node/csv';
+import { readFeedAuto } from '../../../src-shared/feeds/node/parallel';
 import { makeWriters } from './writers';
 
 export interface FileResult {
@@ -95,7 +96,7 @@ export class Importer {
 
     let rows = 0;
     try {
-      rows = await readFeed(kind, src, {
+      rows = await readFeedAuto(kind, src, {
         onProblem,
         check: (row, line) => {
           const key = keyOf(row);
