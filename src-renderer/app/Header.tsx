@@ -3,6 +3,8 @@ import { useFormat } from '../i18n/useFormat';
 import { SearchBox } from '../pop/SearchBox';
 import { selectInlineSearch, usePop } from '../pop/store';
 import { useStatus } from './statusStore';
+import { RegistrationBadge } from '../telephony/RegistrationBadge';
+import { SyncStatusBadge } from '../sync/SyncStatusBadge';
 
 export function Header() {
   const t = useT();
@@ -19,6 +21,7 @@ export function Header() {
         <span className="brand-tag">{t('app.tagline')}</span>
       </div>
       {inlineSearch ? <div className="search-slot" /> : <SearchBox />}
+      <RegistrationBadge />
       <div className="hoststatus" data-testid="host-status">
         {error ? (
           <span className="host-error" role="status">● {t('header.statusError')}</span>
@@ -44,6 +47,7 @@ export function Header() {
           <span className="muted">…</span>
         )}
       </div>
+      <SyncStatusBadge />
       <div className="lang" role="group" aria-label={t('header.language')} data-testid="lang-switch" data-lang={lang}>
         {LANGS.map((l: Lang) => (
           <button

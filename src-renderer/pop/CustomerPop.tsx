@@ -9,6 +9,8 @@ import { PurchaseTable } from './PurchaseTable';
 import { TotalsCard } from './TotalsCard';
 import { displayPhone } from './phone';
 import { PhoneIcon } from '../app/icons';
+import { OffersCard } from '../offers/OffersCard';
+import { CustomerActivity } from '../cases/CaseHistory';
 
 export function CustomerHeader({ pop, callerE164 }: { pop: Pop; callerE164: string | null }) {
   const t = useT();
@@ -51,11 +53,13 @@ export function CustomerPop({ pop, callerE164 }: { pop: Pop; callerE164: string 
     <div className="customer-pop">
       <CreditBanner credit={pop.credit} account={pop.account} />
       <CustomerHeader pop={pop} callerE164={callerE164} />
+      <OffersCard pop={pop} />
       <div className="cards">
         <AccountCard account={pop.account} />
         <CreditCard credit={pop.credit} />
         <TotalsCard totals={pop.totals} fallbackCurrency={pop.account?.currency ?? pop.credit?.currency ?? null} />
       </div>
+      <CustomerActivity customerId={pop.customer.customerId} />
       <PurchaseTable purchases={pop.purchases} orderCount={pop.totals.orderCount} />
     </div>
   );

@@ -4,6 +4,7 @@ import { useT } from '../i18n';
 import { displayPhone } from './phone';
 import { AlertIcon, HiddenIcon, QuestionIcon } from '../app/icons';
 import { SearchBox } from './SearchBox';
+import { CreateContact } from '../cases/CreateContact';
 
 export function UnknownCaller({ e164, raw }: { e164: string | null; raw: string }) {
   const t = useT();
@@ -14,6 +15,7 @@ export function UnknownCaller({ e164, raw }: { e164: string | null; raw: string 
       <h2 className="state-title">{t('none.title')}</h2>
       <p className="state-body">{t('none.body')}</p>
       <SearchBox variant="inline" />
+      <CreateContact e164={e164} raw={raw} />
     </div>
   );
 }

@@ -1,0 +1,100 @@
+// Keeps the case panel in step with the pop: a call's pop opens that call's draft; the customer
+// found for an unknown caller (search, chooser, new contact) is linked to it; a customer opened
+// without a call gets a draft of their own (or the one left open for them).
+// Softphone calls: their SIP Call-ID comes from telephony/popLink; when the softphone says a call
+// ended, its case goes into wrap-up. Simulated calls get a `sim-…` call id of their own.
+import { usePop, type CallState, type SelectedState } from '../pop/store';
+import { callOfPop } from '../telephony/popLink';
+import { getCall, useTelephony } from '../telephony/store';
+import { bridge } from '../bridge';
+import { newSimCallId, useCases } from './store';
+
+const simIds = new Map<number, string>();
+function simCallId(popCallId: number): string {
+  let id = simIds.get(popCallId);
+  if (!id) {
+    id = newSimCallId();
+    simIds.set(popCallId, id);
+    if (simIds.size > 200) simIds.delete(simIds.keys().next().value!);
+  }
+  return id;
+}
+
+/** The contract call id of what the pop shows ('' when no call is on screen or it is still loading). */
+export function popCallId(call: CallState | null): string {
+  if (!call || call.status === 'loading') return '';
+  return callOfPop(call.id) || simCallId(call.id);
+}
+
+function popCustomer(selected: SelectedState | null): string | null {
+  if (!selected) return null;
+  return selected.status === 'done' || selected.status === 'loading' ? selected.customerId : null;
+}
+
+let lastKey = '';
+
+function sync(): void {
+  const { call, selected } = usePop.getState();
+  if (call?.status === 'loading') return; // wait for the answer
+  const callId = popCallId(call);
+  const customerId = popCustomer(selected);
+  const key = `${callId}|${customerId ?? ''}|${selected?.source ?? ''}`;
+  if (key === lastKey) return;
+  lastKey = key;
+  const cases = useCases.getState();
+  const cur = cases.current;
+
+  if (callId) {
+    if (cur && cur.callId === callId) {
+      if (cur.status === 'submitted') {
+        // This call's case is done: another customer opened now gets a draft of their own.
+        if (customerId && customerId !== cur.customerId) void cases.openCustomerCase(customerId);
+        return;
+      }
+      // The caller was identified (search, chooser, new contact), or the agent picked another
+      // candidate of the chooser: the call's case follows. A known caller's case keeps its customer.
+      if (customerId && customerId !== cur.customerId && (!cur.customerId || selected?.source === 'chooser')) {
+        void cases.linkCustomer(customerId);
+      }
+      return;
+    }
+    const line = getCall(callId)?.who.line ?? '';
+    void cases.startCaseForPop({ callId, customerId, line });
+    return;
+  }
+  if (customerId) void cases.openCustomerCase(customerId);
+}
+
+/** A softphone call on screen ended: its case goes into wrap-up (idempotent on the host). */
+const endedSent = new Set<string>();
+function watchTelephony(): void {
+  const cur = useCases.getState().current;
+  if (!cur?.callId || cur.status !== 'draft' || endedSent.has(cur.callId)) return;
+  const call = getCall(cur.callId);
+  if (!call || call.state !== 'ended') return;
+  endedSent.add(cur.callId);
+  const durationS = call.answeredAt != null && call.endedAt != null ? Math.max(0, Math.round((call.endedAt - call.answeredAt) / 1000)) : null;
+  void useCases.getState().callEnded({ callId: cur.callId, durationS });
+}
+
+/** Tries again for what the pop shows (after a failed start, e.g. the host was unreachable). */
+export function resyncPop(): void {
+  lastKey = '';
+  sync();
+}
+
+let started = false;
+export function startPopSync(): void {
+  if (started) return;
+  started = true;
+  usePop.subscribe(sync);
+  useTelephony.subscribe(watchTelephony);
+  useCases.subscribe((s, prev) => {
+    if (s.current !== prev.current) watchTelephony();
+  });
+  // Back online after a failed start: open the case now.
+  bridge.onConnection((c) => {
+    if (c === 'open' && useCases.getState().startError) resyncPop();
+  });
+  sync();
+}
