@@ -1,0 +1,188 @@
+// `pronto-hub` — the hub's command line (bin/pronto-hub.mjs runs this through tsx).
+//
+//   pronto-hub serve [--port P] [--host 127.0.0.1] [STORE]
+//   pronto-hub import SOURCE FILE [--full] [STORE]        SOURCE: customers|products|purchases|accounts|credit
+//   pronto-hub user add --name N --role agent|supervisor|admin [--team T] [--password P] [STORE]
+//   pronto-hub token NAME [STORE]
+//   pronto-hub team set --name T --regions R1,R2 [STORE]
+//   pronto-hub migrate [STORE]
+// STORE: --database-url URL (PostgreSQL) | --data-dir DIR (embedded PGlite); defaults from the
+// environment (DATABASE_URL, PRONTO_HUB_DATA_DIR), else PGlite in ./.data/hub.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { FEED_KINDS, type FeedKind } from '../src-shared/feeds/spec';
+import { openStore, DataDirBusyError, type Store } from './db/store';
+import { AdminError, addUser, issueToken, setTeam } from './admin';
+import { importFeed } from './feeds/import';
+import { buildHub } from './http/app';
+
+export const DEFAULT_PORT = 8780;
+
+const USAGE = `usage: pronto-hub COMMAND [options]
+
+  serve [--port P] [--host H]              run the hub (default ${DEFAULT_PORT}, 127.0.0.1)
+  import SOURCE FILE [--full]              import a feed (CSV, or NDJSON for *.ndjson/*.jsonl);
+                                           SOURCE: ${FEED_KINDS.join('|')}; --full deletes rows missing from FILE
+  user add --name N --role R [--team T] [--password P]
+                                           R: agent|supervisor|admin; prints the password when generated
+  token NAME                               print a new bearer token for user NAME
+  team set --name T --regions R1,R2        the customer regions team T sees
+  migrate                                  apply database migrations and exit
+
+store (every command): --database-url URL (PostgreSQL) | --data-dir DIR (embedded PGlite)
+  env: DATABASE_URL, PRONTO_HUB_DATA_DIR; default: PGlite in ./.data/hub
+`;
+
+const OPTIONS = {
+  'database-url': { type: 'string' },
+  'data-dir': { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  team: { type: 'string' },
+  password: { type: 'string' },
+  regions: { type: 'string' },
+  full: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** serve: resolves when the server should stop (default: SIGINT/SIGTERM). */
+  untilStopped?: () => Promise<void>;
+  /** serve: called with the listening URL (tests). */
+  onListening?: (url: string) => void;
+}
+
+class UsageError extends Error {}
+
+function storeOptions(values: { 'database-url'?: string; 'data-dir'?: string }, env: NodeJS.ProcessEnv) {
+  const url = values['database-url'];
+  const dir = values['data-dir'];
+  if (url && dir) throw new UsageError('give either --database-url or --data-dir, not both');
+  if (url) return { databaseUrl: url };
+  if (dir) return { dataDir: dir };
+  if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL };
+  return { dataDir: env.PRONTO_HUB_DATA_DIR || '.data/hub' };
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<number> {
+  const out = io.out ?? ((l: string) => process.stdout.write(l + '\n'));
+  const err = io.err ?? ((l: string) => process.stderr.write(l + '\n'));
+  const env = io.env ?? process.env;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    err(`pronto-hub: ${(e as Error).message}`);
+    err(USAGE);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [cmd, ...rest] = positionals;
+  if (values.help || !cmd) {
+    (values.help ? out : err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+
+  let store: Store | null = null;
+  const open = async () => (store = await openStore(storeOptions(values, env)));
+  try {
+    switch (cmd) {
+      case 'serve': {
+        if (rest.length) throw new UsageError(`serve takes no arguments (got ${rest.join(' ')})`);
+        const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535`);
+        const host = values.host ?? '127.0.0.1';
+        const s = await open();
+        const app = await buildHub({ store: s });
+        await app.listen({ port, host });
+        const addr = app.server.address();
+        const actual = typeof addr === 'object' && addr ? addr.port : port;
+        const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}/`;
+        out(`Pronto hub: ${url}`);
+        err(`store: ${s.label}`);
+        io.onListening?.(url);
+        await (io.untilStopped ?? waitForSignal)();
+        await app.close();
+        return 0;
+      }
+      case 'import': {
+        const [source, file] = rest;
+        if (!source || !file || rest.length > 2) throw new UsageError('usage: pronto-hub import SOURCE FILE [--full]');
+        if (!(FEED_KINDS as string[]).includes(source)) throw new UsageError(`SOURCE must be one of ${FEED_KINDS.join(', ')} (got "${source}")`);
+        const s = await open();
+        const r = await importFeed(s, source as FeedKind, file, { file, full: values.full ?? false });
+        if (!r.ok) {
+          for (const p of r.problems) err(p);
+          err(`${file}: ${r.total} problem${r.total === 1 ? '' : 's'}; nothing imported`);
+          return 1;
+        }
+        out(`${source}: ${r.rows} rows, ${r.changed} changed, ${r.deleted} deleted${r.moved ? `, ${r.moved} moved region` : ''} (change log at ${r.seq})`);
+        return 0;
+      }
+      case 'user': {
+        if (rest[0] !== 'add' || rest.length !== 1) throw new UsageError('usage: pronto-hub user add --name N --role agent|supervisor|admin [--team T] [--password P]');
+        if (!values.name || !values.role) throw new UsageError('user add needs --name and --role');
+        const s = await open();
+        const r = await addUser(s, { name: values.name, role: values.role, team: values.team ?? null, password: values.password ?? null });
+        out(`user ${r.name} (${r.role}${r.team ? `, team ${r.team}` : ''}) added`);
+        if (r.generatedPassword) out(`password: ${r.generatedPassword}`);
+        return 0;
+      }
+      case 'token': {
+        const [name] = rest;
+        if (!name || rest.length !== 1) throw new UsageError('usage: pronto-hub token NAME');
+        const s = await open();
+        out(await issueToken(s, name));
+        return 0;
+      }
+      case 'team': {
+        if (rest[0] !== 'set' || rest.length !== 1) throw new UsageError('usage: pronto-hub team set --name T --regions R1,R2');
+        if (!values.name || values.regions === undefined) throw new UsageError('team set needs --name and --regions');
+        const s = await open();
+        const t = await setTeam(s, values.name, values.regions.split(','));
+        out(`team ${t.name}: ${t.regions.length ? t.regions.join(', ') : '(no regions)'}`);
+        return 0;
+      }
+      case 'migrate': {
+        const s = await open();
+        out(`migrations applied (${s.label})`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${cmd}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`pronto-hub: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof AdminError || e instanceof DataDirBusyError) {
+      err(`pronto-hub: ${e.message}`);
+      return 1;
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+      err(`pronto-hub: ${(e as Error).message}`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await (store as Store | null)?.close();
+  }
+}

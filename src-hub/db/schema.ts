@@ -1,0 +1,225 @@
+// The hub's PostgreSQL schema (drizzle pg-core). One schema for PGlite and PostgreSQL 15+;
+// `npx drizzle-kit generate --config drizzle.hub.config.ts` writes the migrations to migrations/hub/.
+//
+// Two layers:
+//  - master tables (customers, products, purchases, accounts, credit_terms, customer_notes,
+//    contacts): relational copies for references, reports and lookups. purchases, accounts and
+//    credit_terms carry no FOREIGN KEY constraints on purpose: the importer checks every
+//    reference (under the change-log lock) and deletes children itself, and the per-row RI
+//    triggers (with their row locks) nearly doubled the time of a 5M-row purchases import;
+//  - `changes`: the COMPACTED change log the sync stream is read from. It holds one row per
+//    (entity, key, bucket) with the latest state: op 'u' + the rendered wire JSON (`data`), or
+//    op 'd' (a tombstone). Every write moves the row to a fresh number from `change_seq`, so
+//    "everything after N" is one index range scan, and an initial sync reads each live row once
+//    instead of replaying history. Buckets scope the data: '*' (everyone: products),
+//    'r:<region>' (customers of a region and everything hanging off them), 't:<team>' and
+//    'u:<user>' (contacts created by a team / a team-less user).
+import { sql } from 'drizzle-orm';
+import {
+  pgTable, pgSequence, text, integer, bigint, jsonb, timestamp, date, doublePrecision, uuid,
+  primaryKey, index, uniqueIndex, check,
+} from 'drizzle-orm/pg-core';
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'string', precision: 3 });
+const money = (name: string) => bigint(name, { mode: 'number' });
+
+/** Change numbers. Taken ONLY while holding the change-log advisory lock (see src-hub/changes.ts). */
+export const changeSeq = pgSequence('change_seq', { startWith: 1, increment: 1, cache: 1 });
+
+/** Key/value facts about this hub database (hub_id: a random id made at the first start). */
+export const hubMeta = pgTable('hub_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const teams = pgTable('teams', {
+  name: text('name').primaryKey(),
+  regions: text('regions').array().notNull().default(sql`'{}'::text[]`),
+  updatedAt: instant('updated_at').notNull().defaultNow(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    team: text('team').references(() => teams.name, { onDelete: 'set null', onUpdate: 'cascade' }),
+    /** scrypt$N$r$p$salt$hash (base64url); see src-hub/auth/password.ts. */
+    passwordHash: text('password_hash').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_name').on(t.name),
+    check('users_role', sql`${t.role} in ('agent', 'supervisor', 'admin')`),
+  ],
+);
+
+export const tokens = pgTable(
+  'tokens',
+  {
+    /** sha256 (hex) of the bearer token; the token itself is never stored. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    label: text('label').notNull().default(''),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    lastUsedAt: instant('last_used_at'),
+  },
+  (t) => [index('tokens_user').on(t.userId)],
+);
+
+export const customers = pgTable('customers', {
+  customerId: text('customer_id').primaryKey(),
+  name: text('name').notNull(),
+  company: text('company').notNull().default(''),
+  email: text('email').notNull().default(''),
+  segment: text('segment').notNull().default(''),
+  region: text('region').notNull().default(''),
+  country: text('country').notNull(),
+  /** [{e164,label,raw}] — replaced as a whole by every customer row. */
+  phones: jsonb('phones').notNull().default(sql`'[]'::jsonb`),
+  createdAt: instant('created_at'),
+}, (t) => [index('customers_region').on(t.region)]);
+
+export const products = pgTable('products', {
+  sku: text('sku').primaryKey(),
+  name: text('name').notNull(),
+  category: text('category').notNull().default(''),
+  family: text('family').notNull().default(''),
+  tier: integer('tier').notNull().default(1),
+  priceMinor: money('price_minor').notNull(),
+  currency: text('currency').notNull(),
+  margin: doublePrecision('margin').notNull().default(0),
+});
+
+export const purchases = pgTable(
+  'purchases',
+  {
+    orderId: text('order_id').notNull(),
+    sku: text('sku').notNull(),
+    customerId: text('customer_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    amountMinor: money('amount_minor').notNull(),
+    currency: text('currency').notNull(),
+    purchasedAt: instant('purchased_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.sku] }),
+    index('purchases_customer_time').on(t.customerId, t.purchasedAt),
+  ],
+);
+
+export const accounts = pgTable('accounts', {
+  customerId: text('customer_id').primaryKey(),
+  balanceMinor: money('balance_minor').notNull(),
+  currency: text('currency').notNull(),
+  overdueMinor: money('overdue_minor').notNull().default(0),
+  oldestDueDate: date('oldest_due_date', { mode: 'string' }),
+  lastPaymentAt: instant('last_payment_at'),
+  lastPaymentMinor: money('last_payment_minor'),
+});
+
+export const creditTerms = pgTable(
+  'credit_terms',
+  {
+    customerId: text('customer_id').primaryKey(),
+    creditLimitMinor: money('credit_limit_minor').notNull(),
+    currency: text('currency').notNull(),
+    paymentTerms: text('payment_terms').notNull().default(''),
+    status: text('status').notNull(),
+    riskClass: text('risk_class').notNull().default(''),
+    reviewedAt: instant('reviewed_at'),
+  },
+  (t) => [check('credit_terms_status', sql`${t.status} in ('ok', 'watch', 'hold', 'blocked')`)],
+);
+
+/** Agent notes on a customer (pushed by desktops); concurrent edits resolve by HLC, last writer wins. */
+export const customerNotes = pgTable(
+  'customer_notes',
+  {
+    noteId: uuid('note_id').primaryKey(),
+    customerId: text('customer_id').notNull().references(() => customers.customerId, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    hlc: text('hlc').notNull(),
+    author: text('author').notNull(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('customer_notes_customer').on(t.customerId)],
+);
+
+/** Versions that lost a last-writer-wins race (or were overwritten): nothing an agent typed is lost. */
+export const noteHistory = pgTable(
+  'note_history',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    noteId: uuid('note_id').notNull().references(() => customerNotes.noteId, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    hlc: text('hlc').notNull(),
+    author: text('author').notNull(),
+    /** 'lost' = arrived after a newer version; 'replaced' = was current until a newer one came. */
+    outcome: text('outcome').notNull(),
+    recordedAt: instant('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [index('note_history_note').on(t.noteId)],
+);
+
+/** Contacts created by agents from unknown callers. */
+export const contacts = pgTable('contacts', {
+  contactId: uuid('contact_id').primaryKey(),
+  name: text('name').notNull(),
+  company: text('company').notNull().default(''),
+  phone: text('phone').notNull(),
+  country: text('country').notNull(),
+  notes: text('notes').notNull().default(''),
+  createdBy: text('created_by').notNull(),
+  bucket: text('bucket').notNull(),
+  createdAt: instant('created_at').notNull().defaultNow(),
+}, (t) => [index('contacts_phone').on(t.phone)]);
+
+/** The compacted change log (see the header comment). */
+export const changes = pgTable(
+  'changes',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    entity: text('entity').notNull(),
+    key: text('key').notNull(),
+    bucket: text('bucket').notNull(),
+    /** 'u' upsert (data = wire JSON) | 'd' tombstone (data null). */
+    op: text('op').notNull(),
+    data: text('data'),
+  },
+  (t) => [
+    uniqueIndex('changes_entity_key_bucket').on(t.entity, t.key, t.bucket),
+    index('changes_bucket_seq').on(t.bucket, t.seq),
+    check('changes_op', sql`${t.op} in ('u', 'd')`),
+  ],
+);
+
+/** Per (user, desktop install): the last client mutation seq applied (exactly-once push). */
+export const syncClients = pgTable(
+  'sync_clients',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    clientId: text('client_id').notNull(),
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+    lastPushAt: instant('last_push_at'),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.clientId] })],
+);
+
+/** Every mutation id ever processed with its outcome (answers retries with the same outcome). */
+export const syncMutations = pgTable(
+  'sync_mutations',
+  {
+    id: uuid('id').primaryKey(),
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    clientId: text('client_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    kind: text('kind').notNull(),
+    /** 'applied' | 'rejected' */
+    status: text('status').notNull(),
+    reason: text('reason'),
+    processedAt: instant('processed_at').notNull().defaultNow(),
+  },
+  (t) => [index('sync_mutations_client').on(t.userId, t.clientId, t.seq)],
+);
