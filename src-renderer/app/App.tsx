@@ -1,8 +1,10 @@
 import { useEffect } from 'react';
 import { bridge } from '../bridge';
 import { PopView } from '../pop/PopView';
+import { CasePanel } from '../cases/CasePanel';
 import { usePop } from '../pop/store';
 import { SimulatePanel, ring } from '../simulate/SimulatePanel';
+import { SoftphonePanel } from '../telephony/SoftphonePanel';
 import { DemoBanner, Header } from './Header';
 import { focusOrRing, focusSearch } from './shortcuts';
 import { useStatus } from './statusStore';
@@ -38,9 +40,13 @@ export function App() {
       <Header />
       <DemoBanner />
       <div className="workspace">
-        <SimulatePanel />
+        <div className="sidebar">
+          <SoftphonePanel />
+          <SimulatePanel />
+        </div>
         <main className="main">
           <PopView />
+          <CasePanel />
         </main>
       </div>
     </div>

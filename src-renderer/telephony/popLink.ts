@@ -1,0 +1,113 @@
+// The softphone feeds the same pop store the simulated calls use, so the same PopView renders a
+// real call. Per-call performance marks measure the pop path:
+//   invite-received:<callId>  the INVITE reached onInvite
+//   pop-painted:<callId>      the first animation frame after React committed that call's pop
+// plus the generic `invite-received` / `pop-requested` marks of app/perf.ts (the pop strip then
+// shows invite→paint as "popped in N ms").
+import { usePop, type SelectedState } from '../pop/store';
+import { useSearch } from '../pop/searchStore';
+import { MARK_REQUESTED } from '../app/perf';
+import type { LookupResult } from '../../src-shared/pop/schema';
+
+export const MARK_INVITE = 'invite-received';
+export const MARK_CALL_PAINTED = 'pop-painted';
+export const inviteMark = (callId: string): string => `${MARK_INVITE}:${callId}`;
+/** The host answered incomingCall (splits host time from render time). */
+export const answeredMark = (callId: string): string => `pop-answered:${callId}`;
+/** React committed the call's pop (layout effect). */
+export const committedMark = (callId: string): string => `pop-committed:${callId}`;
+export const paintedMark = (callId: string): string => `${MARK_CALL_PAINTED}:${callId}`;
+export const popMeasure = (callId: string): string => `invite-to-paint:${callId}`;
+
+/** Pop-store call ids used for softphone calls (the simulator counts up from 1). */
+let popSeq = 1_000_000_000;
+const popIdToCall = new Map<number, string>();
+const painted = new Set<string>();
+const markedCalls: string[] = [];
+const KEEP_MARKS = 5000;
+
+export function markInvite(callId: string): number {
+  const t = performance.now();
+  try {
+    performance.mark(inviteMark(callId), { startTime: t });
+    performance.clearMarks(MARK_INVITE);
+    performance.mark(MARK_INVITE, { startTime: t });
+    markedCalls.push(callId);
+    if (markedCalls.length > KEEP_MARKS) {
+      const old = markedCalls.shift()!;
+      performance.clearMarks(inviteMark(old));
+      performance.clearMarks(answeredMark(old));
+      performance.clearMarks(committedMark(old));
+      performance.clearMarks(paintedMark(old));
+      performance.clearMeasures(popMeasure(old));
+      painted.delete(old);
+    }
+  } catch {
+    /* marks are best effort */
+  }
+  return t;
+}
+
+/** Puts a call's lookup on screen (the pop shows while the phone still rings). */
+export function showCallPop(callId: string, raw: string, result: LookupResult | null, error: string | null, inviteAt: number | null): void {
+  const id = ++popSeq;
+  popIdToCall.set(id, callId);
+  if (inviteAt !== null) {
+    try {
+      performance.mark(answeredMark(callId));
+    } catch {
+      /* ignore */
+    }
+  }
+  if (popIdToCall.size > 200) popIdToCall.delete(popIdToCall.keys().next().value!);
+  try {
+    // app/perf.ts measures pop-requested → pop-painted for the strip's "popped in N ms": from the
+    // INVITE for a ringing call; no figure when the agent brings an older call back on screen
+    performance.clearMarks(MARK_REQUESTED);
+    if (inviteAt !== null) performance.mark(MARK_REQUESTED, { startTime: inviteAt });
+  } catch {
+    /* ignore */
+  }
+  const selected: SelectedState | null =
+    result && result.match === 'single' && result.pop
+      ? { customerId: result.pop.customer.customerId, source: 'lookup', status: 'done', pop: result.pop, error: null }
+      : null;
+  try {
+    const search = useSearch.getState();
+    search.clear();
+    search.setOpen(false);
+  } catch {
+    /* the search box is not essential to the pop */
+  }
+  usePop.setState({
+    call: { id, raw, status: error ? 'error' : 'done', result, error },
+    selected,
+    lastPopMs: null,
+  });
+}
+
+/** Which softphone call the pop store's current call belongs to ('' for none / simulated). */
+export function callOfPop(popCallId: number | undefined): string {
+  return popCallId === undefined ? '' : popIdToCall.get(popCallId) ?? '';
+}
+
+/** Called from a layout effect after React committed a pop for `callId`: marks the next frame. */
+export function markPaintedNextFrame(callId: string): void {
+  if (painted.has(callId)) return;
+  painted.add(callId);
+  try {
+    performance.mark(committedMark(callId));
+  } catch {
+    /* ignore */
+  }
+  requestAnimationFrame(() => {
+    try {
+      performance.mark(paintedMark(callId));
+      if (performance.getEntriesByName(inviteMark(callId), 'mark').length > 0) {
+        performance.measure(popMeasure(callId), inviteMark(callId), paintedMark(callId));
+      }
+    } catch {
+      /* ignore */
+    }
+  });
+}
