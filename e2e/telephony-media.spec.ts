@@ -100,16 +100,18 @@ test('answered call between two softphones: media flows both ways, hold/resume, 
     await a.page.waitForTimeout(ms);
     return (await energy()) - e0;
   };
-  expect(await heard(2500), 'the caller hears our (fake) microphone').toBeGreaterThan(0);
+  const audible = await heard(2500);
+  expect(audible, 'the caller hears our (fake) microphone').toBeGreaterThan(0);
   await talk.getByTestId('call-mute').click();
   await expect(talk).toHaveAttribute('data-muted', 'true');
   await a.page.waitForTimeout(1200);
-  expect(await heard(2500), 'the caller hears nothing while we are muted').toBeLessThan(1e-6);
+  const muted = await heard(2500);
+  expect(muted, `the caller hears (next to) nothing while we are muted (${muted} vs ${audible} unmuted)`).toBeLessThan(audible / 100);
   await expectRtpFlowing(out);
   await talk.getByTestId('call-mute').click();
   await expect(talk).toHaveAttribute('data-muted', 'false');
   await a.page.waitForTimeout(1200);
-  expect(await heard(2500), 'audible again after unmute').toBeGreaterThan(0);
+  expect(await heard(2500), 'audible again after unmute').toBeGreaterThan(audible / 10);
 
   // DTMF over RTP (RFC 4733): a tone counts once the RTCDTMFSender has played it into the stream
   await talk.getByTestId('call-dtmf').click();
@@ -190,7 +192,7 @@ test('blind transfer: the caller follows the REFER to another agent, media flows
   await expect(callerLeg).toHaveCount(1);
   await expectRtpFlowing(callerLeg);
   await talkB.getByTestId('call-hangup').click();
-  await expect(callerLeg).toHaveCount(0, { timeout: 5000 });
+  await expect(callerLeg).toHaveCount(0, { timeout: 10_000 });
 });
 
 test('attended transfer: consult the target, then REFER with Replaces joins caller and target', async ({ agent }) => {
@@ -233,5 +235,5 @@ test('attended transfer: consult the target, then REFER with Replaces joins call
   await expect(callerLeg).toHaveCount(1);
   await expectRtpFlowing(callerLeg);
   await joined.getByTestId('call-hangup').click();
-  await expect(callerLeg).toHaveCount(0, { timeout: 5000 });
+  await expect(callerLeg).toHaveCount(0, { timeout: 10_000 });
 });
