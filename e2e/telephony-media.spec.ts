@@ -43,6 +43,18 @@ async function expectRtpStopped(card: Locator, ms = 2000): Promise<void> {
   expect(delta, `inbound RTP packets per ${ms} ms while held:${seen}`).toBeLessThanOrEqual(3);
 }
 
+/** Every card of every agent (state, direction, end reason, number), for failure messages. */
+async function cardsOf(agents: Record<string, Agent>): Promise<string> {
+  const out: string[] = [];
+  for (const [name, ag] of Object.entries(agents)) {
+    const cards = await ag.cards().evaluateAll((els) =>
+      els.map((e) => `${e.getAttribute('data-direction')}/${e.getAttribute('data-state')}/${e.getAttribute('data-end-reason') || '-'}/${e.querySelector('[data-testid="call-number"]')?.textContent ?? ''}`),
+    );
+    out.push(`${name}: [${cards.join(', ')}]`);
+  }
+  return out.join('; ');
+}
+
 async function dial(from: Agent, target: string): Promise<Locator> {
   await from.page.getByTestId('dial-input').fill(target);
   await from.page.getByTestId('dial-call').click();
@@ -228,7 +240,9 @@ test('attended transfer: consult the target, then REFER with Replaces joins call
 
   // B now talks to the caller (the replacing call was taken at once), with media
   const joined = b.page.locator('[data-testid="call-card"][data-state="active"]');
-  await expect(joined).toHaveCount(1, { timeout: 10_000 });
+  await expect(joined, await cardsOf({ a, b, caller })).toHaveCount(1, { timeout: 10_000 }).catch(async (e: Error) => {
+    throw new Error(`${e.message}\ncards now: ${await cardsOf({ a, b, caller })}`);
+  });
   await expect(joined.getByTestId('call-number')).toHaveText('1003');
   await expectRtpFlowing(joined);
   const callerLeg = caller.page.locator('[data-testid="call-card"][data-state="active"]');

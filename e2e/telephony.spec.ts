@@ -64,7 +64,7 @@ test('P-Asserted-Identity overrides From', async ({ agent, lab, labFeeds }) => {
     caller: '0000000',
     target: '1001',
     headers: [`P-Asserted-Identity: "${c.customer.name.replace(/[";]/g, '')}" <sip:${c.phone}@trunk.example.com>`],
-    ringMs: 2500,
+    ringMs: 6000,
   });
   const card = a.card({ state: 'ringing' });
   await expect(card).toBeVisible({ timeout: 5000 });
@@ -80,7 +80,7 @@ test('Privacy: id → a withheld pop, even with a known PAI', async ({ agent, la
     caller: 'anonymous',
     target: '1001',
     headers: [`P-Asserted-Identity: <sip:${c.phone}@trunk.example.com>`, 'Privacy: id'],
-    ringMs: 2500,
+    ringMs: 6000,
   });
   const card = a.card({ state: 'ringing' });
   await expect(card).toBeVisible({ timeout: 5000 });
@@ -131,7 +131,7 @@ test('Kamailio killed and restarted: the softphone re-registers within 5 s and t
   expect(await registrations(lab, '1001')).toBe(1);
 
   const c = customerToCall(labFeeds, lab.region, used);
-  const sipp = ringAndCancel(lab, { caller: c.national, target: '1001', ringMs: 2000 });
+  const sipp = ringAndCancel(lab, { caller: c.national, target: '1001', ringMs: 5000 });
   await expect(a.card({ state: 'ringing' })).toBeVisible({ timeout: 5000 });
   await expect(a.pop()).toHaveAttribute('data-customer-id', c.customer.customerId);
   expect((await sipp).code).toBe(0);
@@ -219,7 +219,7 @@ test('hostile INVITEs never break the softphone: the next valid call still pops'
   await expect(a.badge()).toHaveAttribute('data-state', 'registered');
 
   const c = customerToCall(labFeeds, lab.region, used);
-  const sipp = ringAndCancel(lab, { caller: c.national, target: '1001', ringMs: 2000 });
+  const sipp = ringAndCancel(lab, { caller: c.national, target: '1001', ringMs: 5000 });
   await expect(a.page.locator('[data-testid="call-card"][data-state="ringing"][data-customer-id="' + c.customer.customerId + '"]')).toBeVisible({ timeout: 5000 });
   await expect(a.pop()).toHaveAttribute('data-customer-id', c.customer.customerId);
   expect((await sipp).code).toBe(0);

@@ -453,6 +453,12 @@ class Softphone {
     this.updateRinger();
   }
 
+  /** Updates a call's card; a card still waiting for its lookup is drawn at once. */
+  private patch(id: string, patch: Partial<CallView> | ((c: CallView) => Partial<CallView>)): void {
+    if (this.pendingCards.has(id)) this.ensureCard(id);
+    patchCall(id, patch);
+  }
+
   private onLookup(id: string, who: CallerIdentity, result: LookupResult | null, error: string | null, inviteAt: number): void {
     const name = customerName(result);
     const customerId = result?.match === 'single' ? result.pop?.customer.customerId ?? null : null;
@@ -592,7 +598,7 @@ class Softphone {
     } catch (err) {
       e.endReason = 'failed';
       e.endDetail = describe(err);
-      patchCall(id, { error: describe(err) });
+      this.patch(id, { error: describe(err) });
     }
   }
 
@@ -603,7 +609,7 @@ class Softphone {
     try {
       await e.session.reject({ statusCode: 486, reasonPhrase: 'Busy Here' });
     } catch (err) {
-      patchCall(id, { error: describe(err) });
+      this.patch(id, { error: describe(err) });
     }
   }
 
@@ -622,7 +628,7 @@ class Softphone {
         await this.decline(id);
       }
     } catch (err) {
-      patchCall(id, { error: describe(err) });
+      this.patch(id, { error: describe(err) });
     }
   }
 
@@ -632,7 +638,7 @@ class Softphone {
     if (!e || !call || call.busy || e.session.state !== SessionState.Established) return;
     if ((call.state === 'held') === on) return;
     const s = e.session;
-    patchCall(id, { busy: true, error: null });
+    this.patch(id, { busy: true, error: null });
     const opts = { ...(s.sessionDescriptionHandlerOptionsReInvite as Web.SessionDescriptionHandlerOptions), hold: on };
     s.sessionDescriptionHandlerOptionsReInvite = opts;
     const apply = (held: boolean) => {
@@ -647,18 +653,18 @@ class Softphone {
         requestDelegate: {
           onAccept: safe('hold accepted', () => {
             apply(on);
-            patchCall(id, { busy: false, state: on ? 'held' : 'active' });
+            this.patch(id, { busy: false, state: on ? 'held' : 'active' });
             resolve();
           }),
           onReject: safe('hold rejected', (response: Core.IncomingResponse) => {
             s.sessionDescriptionHandlerOptionsReInvite = { ...opts, hold: !on } as Web.SessionDescriptionHandlerOptions;
-            patchCall(id, { busy: false, error: `${response.message.statusCode} ${response.message.reasonPhrase ?? ''}`.trim() });
+            this.patch(id, { busy: false, error: `${response.message.statusCode} ${response.message.reasonPhrase ?? ''}`.trim() });
             resolve();
           }),
         },
       }).catch((err: unknown) => {
         s.sessionDescriptionHandlerOptionsReInvite = { ...opts, hold: !on } as Web.SessionDescriptionHandlerOptions;
-        patchCall(id, { busy: false, error: describe(err) });
+        this.patch(id, { busy: false, error: describe(err) });
         resolve();
       });
     });
@@ -676,7 +682,7 @@ class Softphone {
     const sdh = e.session.sessionDescriptionHandler;
     const held = getCall(id)?.state === 'held';
     if (sdh instanceof Web.SessionDescriptionHandler) sdh.enableSenderTracks(!on && !held);
-    patchCall(id, { muted: on });
+    this.patch(id, { muted: on });
   }
 
   /** RFC 4733 telephone-events through the RTCDTMFSender; SIP INFO when there is none. */
@@ -691,7 +697,7 @@ class Softphone {
         e.dtmfHooked = true;
         // a tone counts as sent when the sender actually plays it out into the RTP stream
         dtmfSender.addEventListener('tonechange', (ev: RTCDTMFToneChangeEvent) => {
-          if (ev.tone) patchCall(id, (c) => ({ dtmfSent: (c.dtmfSent + ev.tone).slice(-64) }));
+          if (ev.tone) this.patch(id, (c) => ({ dtmfSent: (c.dtmfSent + ev.tone).slice(-64) }));
         });
       }
       try {
@@ -703,8 +709,8 @@ class Softphone {
     }
     e.session
       .info({ requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=160` } } })
-      .then(() => patchCall(id, (c) => ({ dtmfSent: (c.dtmfSent + tone).slice(-64) })))
-      .catch((err: unknown) => patchCall(id, { error: describe(err) }));
+      .then(() => this.patch(id, (c) => ({ dtmfSent: (c.dtmfSent + tone).slice(-64) })))
+      .catch((err: unknown) => this.patch(id, { error: describe(err) }));
   }
 
   /** Blind transfer: REFER to the target, then leave the call. */
@@ -712,10 +718,10 @@ class Softphone {
     const e = this.entries.get(id);
     const uri = this.targetUri(target);
     if (!e || !uri || e.session.state !== SessionState.Established) {
-      patchCall(id, { transfer: { target, mode: 'blind', status: 'failed', detail: uri ? null : 'invalid target' } });
+      this.patch(id, { transfer: { target, mode: 'blind', status: 'failed', detail: uri ? null : 'invalid target' } });
       return;
     }
-    patchCall(id, { transfer: { target, mode: 'blind', status: 'pending', detail: null } });
+    this.patch(id, { transfer: { target, mode: 'blind', status: 'pending', detail: null } });
     await this.refer(id, e, uri, target, 'blind');
   }
 
@@ -723,13 +729,13 @@ class Softphone {
   async startConsult(id: string, target: string): Promise<void> {
     const e = this.entries.get(id);
     if (!e || e.session.state !== SessionState.Established || !this.targetUri(target)) {
-      patchCall(id, { transfer: { target, mode: 'attended', status: 'failed', detail: 'invalid target' } });
+      this.patch(id, { transfer: { target, mode: 'attended', status: 'failed', detail: 'invalid target' } });
       return;
     }
     await this.hold(id, true);
-    patchCall(id, { transfer: { target, mode: 'attended', status: 'consulting', detail: null } });
+    this.patch(id, { transfer: { target, mode: 'attended', status: 'consulting', detail: null } });
     const consult = await this.dial(target, { consultFor: id });
-    if (!consult) patchCall(id, { transfer: { target, mode: 'attended', status: 'failed', detail: currentTT('dial.notReady') } });
+    if (!consult) this.patch(id, { transfer: { target, mode: 'attended', status: 'failed', detail: currentTT('dial.notReady') } });
   }
 
   /**
@@ -747,11 +753,11 @@ class Softphone {
     const target = consult.target ?? '';
     const aor = this.targetUri(target);
     if (!dialog || !aor || c.session.state !== SessionState.Established || o.session.state !== SessionState.Established) {
-      patchCall(origId, { transfer: { target, mode: 'attended', status: 'failed', detail: 'consultation not established' } });
+      this.patch(origId, { transfer: { target, mode: 'attended', status: 'failed', detail: 'consultation not established' } });
       return;
     }
     const replaces = `${dialog.callId};to-tag=${dialog.remoteTag};from-tag=${dialog.localTag}`;
-    patchCall(origId, { transfer: { target, mode: 'attended', status: 'pending', detail: null } });
+    this.patch(origId, { transfer: { target, mode: 'attended', status: 'pending', detail: null } });
     // sip.js writes a URI Refer-To without <>, which is unparsable once it carries ?Replaces=
     // (RFC 3261 §20: a URI with '?' must be bracketed): send the REFER on the dialog ourselves.
     const referTo = `<${aor.toString()}?Replaces=${encodeURIComponent(replaces)}>`;
@@ -762,7 +768,7 @@ class Softphone {
     const done = (ok: boolean, detail: string | null) => {
       if (settled) return;
       settled = true;
-      patchCall(origId, { transfer: { target, mode: 'attended', status: ok ? 'done' : 'failed', detail } });
+      this.patch(origId, { transfer: { target, mode: 'attended', status: ok ? 'done' : 'failed', detail } });
       if (ok) {
         o.endReason = 'transferred';
         if (o.session.state === SessionState.Established) void o.session.bye().catch(() => {});
@@ -801,7 +807,7 @@ class Softphone {
     const done = (ok: boolean, detail: string | null) => {
       if (settled) return;
       settled = true;
-      patchCall(id, { transfer: { target, mode, status: ok ? 'done' : 'failed', detail } });
+      this.patch(id, { transfer: { target, mode, status: ok ? 'done' : 'failed', detail } });
       if (ok) {
         e.endReason = 'transferred';
         if (e.session.state === SessionState.Established) void e.session.bye().catch(() => {});
@@ -877,7 +883,7 @@ class Softphone {
         const body = info.request.body ?? '';
         const m = /Signal\s*=\s*([0-9A-D#*])/i.exec(body);
         void info.accept().catch(() => {});
-        if (m) patchCall(id, (c) => ({ dtmfReceived: (c.dtmfReceived + m[1]!.toUpperCase()).slice(-64) }));
+        if (m) this.patch(id, (c) => ({ dtmfReceived: (c.dtmfReceived + m[1]!.toUpperCase()).slice(-64) }));
       }),
       onRefer: safe('onRefer', (referral: Referral) => this.onRefer(id, referral)),
     };
@@ -932,7 +938,7 @@ class Softphone {
     const e = this.entries.get(id);
     if (!e) return;
     if (state === SessionState.Established) {
-      patchCall(id, { state: 'active', answeredAt: Date.now(), error: null });
+      this.patch(id, { state: 'active', answeredAt: Date.now(), error: null });
       clearAttention(id);
       this.progress(id, 'answered');
       this.startMedia(id, e);
@@ -966,7 +972,7 @@ class Softphone {
         }
         if (r.type === 'outbound-rtp' && r.kind === 'audio') rtpOut += r.packetsSent ?? 0;
       });
-      patchCall(id, { rtpIn, rtpOut, energyIn });
+      this.patch(id, { rtpIn, rtpOut, energyIn });
     };
     e.statsTimer = setInterval(() => void poll().catch(() => {}), 1000);
   }
@@ -1006,7 +1012,7 @@ class Softphone {
     const event: CallEvent =
       reason === 'cancelled' ? 'cancelled' : reason === 'declined' ? 'declined' : reason === 'failed' ? 'failed' : 'ended';
     const now = Date.now();
-    patchCall(id, { state: 'ended', endReason: reason, endDetail: e.endDetail, endedAt: now, busy: false });
+    this.patch(id, { state: 'ended', endReason: reason, endDetail: e.endDetail, endedAt: now, busy: false });
     this.progress(id, event);
     // The case on screen is moved to wrap-up by cases/popSync; the others (calls whose pop was
     // replaced by a newer call's) are ended here. The host treats a repeat as a no-op.
@@ -1021,7 +1027,7 @@ class Softphone {
     // the consultation of an attended transfer ended without a transfer: back to the caller
     if (call?.consultFor) {
       const orig = getCall(call.consultFor);
-      if (orig?.transfer?.status === 'consulting') patchCall(call.consultFor, { transfer: { ...orig.transfer, status: 'failed', detail: currentTT('call.end.ended') } });
+      if (orig?.transfer?.status === 'consulting') this.patch(call.consultFor, { transfer: { ...orig.transfer, status: 'failed', detail: currentTT('call.end.ended') } });
     }
     this.updateRinger();
     setTimeout(() => {
