@@ -15,8 +15,8 @@ import type { TestPostgres } from '../test/postgres';
 
 const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
 const EXPECTED_TABLES = [
-  'accounts', 'changes', 'contacts', 'credit_terms', 'customer_notes', 'customers', 'hub_meta', 'note_history',
-  'products', 'purchases', 'sync_clients', 'sync_mutations', 'teams', 'tokens', 'users',
+  'accounts', 'cases', 'changes', 'contacts', 'credit_terms', 'customer_notes', 'customers', 'dispositions', 'hub_meta', 'note_history',
+  'offer_outcomes', 'products', 'purchases', 'sync_clients', 'sync_mutations', 'teams', 'tokens', 'users',
 ];
 
 async function tables(store: Store): Promise<string[]> {
@@ -34,7 +34,16 @@ async function fill(store: Store) {
   const t = await seedPeople(store);
   await seedData(store);
   const app = await buildHub({ store });
+  // a case with an offer outcome in the tables 0001 added
+  const caseId = '7a1c3f9e-0b7d-4c55-9a35-1f1d2f3e4a5b';
+  const payload = { caseId, customerId: 'C1', callId: null, callLine: '', callDurationS: 12, disposition: 'ORDER', category: 'sales', notes: 'n',
+    followUpDate: null, followUpTask: '', createdAt: '2026-01-01T10:00:00.000Z', submittedAt: '2026-01-01T10:05:00.000Z',
+    offers: [{ sku: 'P2', kind: 'cross_sell', outcome: 'accepted', decidedAt: '2026-01-01T10:05:00.000Z' }] };
+  const pushed = await app.inject({ method: 'POST', url: '/v1/sync/push', headers: { authorization: `Bearer ${t.north}` },
+    payload: { clientId: 'mig', mutations: [{ id: caseId, seq: 1, kind: 'case.submit', payload }] } });
+  expect(pushed.json()).toMatchObject({ applied: [caseId] });
   const before = await pullAll(app, t.admin);
+  expect(before.changes.filter((c) => c.entity === 'case')).toHaveLength(1);
   await app.close();
   return before;
 }
@@ -60,6 +69,9 @@ describe('migrations', () => {
         expect(await tables(store)).toEqual(EXPECTED_TABLES);
         expect(await applied(store)).toBe(journal.entries.length);
         expect(await hubId(store)).toMatch(/^[0-9a-f-]{36}$/);
+        // 0001 seeds the same default dispositions as the desktop's 0004
+        const codes = (await store.rows('SELECT code FROM dispositions WHERE active ORDER BY position')).map((r) => r[0]);
+        expect(codes).toEqual(['INFO', 'ORDER', 'QUOTE', 'PAYMENT', 'CREDIT', 'COMPLAINT', 'TECH', 'CALLBACK', 'WRONG']);
       } finally {
         await store.close();
       }

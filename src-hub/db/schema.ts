@@ -13,10 +13,11 @@
 //    "everything after N" is one index range scan, and an initial sync reads each live row once
 //    instead of replaying history. Buckets scope the data: '*' (everyone: products),
 //    'r:<region>' (customers of a region and everything hanging off them), 't:<team>' and
-//    'u:<user>' (contacts created by a team / a team-less user).
+//    'u:<user>' (contacts created by a team / a team-less user). The published offer model lives
+//    in hub_meta ('offer_model') and in the change log as entity offerModel.
 import { sql } from 'drizzle-orm';
 import {
-  pgTable, pgSequence, text, integer, bigint, jsonb, timestamp, date, doublePrecision, uuid,
+  pgTable, pgSequence, text, integer, bigint, jsonb, timestamp, date, doublePrecision, uuid, boolean,
   primaryKey, index, uniqueIndex, check,
 } from 'drizzle-orm/pg-core';
 
@@ -223,3 +224,64 @@ export const syncMutations = pgTable(
   },
   (t) => [index('sync_mutations_client').on(t.userId, t.clientId, t.seq)],
 );
+
+/**
+ * Cases submitted by agents (push kind `case.submit`; idempotent by case_id). `bucket` is where
+ * the case was first published in the change log (its customer's region, or the agent's contact
+ * bucket for a case without a customer / on a contact); its change row follows the customer
+ * when the customer moves region. No FOREIGN KEY to customers: a case is history and outlives
+ * a customer leaving the feeds.
+ */
+export const cases = pgTable(
+  'cases',
+  {
+    caseId: uuid('case_id').primaryKey(),
+    customerId: text('customer_id'),
+    agent: text('agent').notNull(),
+    team: text('team'),
+    callId: text('call_id'),
+    callLine: text('call_line').notNull().default(''),
+    callDurationS: doublePrecision('call_duration_s'),
+    disposition: text('disposition').notNull(),
+    category: text('category'),
+    notes: text('notes').notNull().default(''),
+    followUpDate: date('follow_up_date', { mode: 'string' }),
+    followUpTask: text('follow_up_task').notNull().default(''),
+    bucket: text('bucket').notNull(),
+    createdAt: instant('created_at').notNull(),
+    submittedAt: instant('submitted_at').notNull(),
+    receivedAt: instant('received_at').notNull().defaultNow(),
+  },
+  (t) => [index('cases_customer').on(t.customerId, t.submittedAt), index('cases_agent').on(t.agent, t.submittedAt)],
+);
+
+/** What the customer answered to each offer shown on a case; feeds `train-offers` (acceptance rates). */
+export const offerOutcomes = pgTable(
+  'offer_outcomes',
+  {
+    caseId: uuid('case_id').notNull().references(() => cases.caseId, { onDelete: 'cascade' }),
+    customerId: text('customer_id').notNull(),
+    sku: text('sku').notNull(),
+    kind: text('kind').notNull(),
+    outcome: text('outcome').notNull(),
+    decidedAt: instant('decided_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.sku] }),
+    check('offer_outcomes_outcome', sql`${t.outcome} in ('accepted', 'declined', 'not_interested')`),
+  ],
+);
+
+/**
+ * Disposition codes agents choose from (configured with `pronto-hub dispositions set`, synced
+ * as entity `disposition`). A code dropped from the set is kept with active = false: cases
+ * already logged (or still in a desktop's outbox) with it stay valid.
+ */
+export const dispositions = pgTable('dispositions', {
+  code: text('code').primaryKey(),
+  category: text('category').notNull(),
+  labelEn: text('label_en').notNull(),
+  labelIt: text('label_it').notNull(),
+  position: integer('position').notNull().default(0),
+  active: boolean('active').notNull().default(true),
+});

@@ -141,6 +141,7 @@ const CUSTOMER_CHILDREN: { entity: Entity; join: string; key: string }[] = [
   { entity: 'account', join: 'JOIN accounts p ON p.customer_id = g.customer_id', key: 'p.customer_id' },
   { entity: 'credit', join: 'JOIN credit_terms p ON p.customer_id = g.customer_id', key: 'p.customer_id' },
   { entity: 'note', join: 'JOIN customer_notes p ON p.customer_id = g.customer_id', key: 'p.note_id::text' },
+  { entity: 'case', join: 'JOIN cases p ON p.customer_id = g.customer_id', key: 'p.case_id::text' },
 ];
 
 class Rejected extends Error {}

@@ -59,3 +59,18 @@ export function renderContact(d: EntityData['contact']): string {
   };
   return JSON.stringify(o);
 }
+
+export function renderCase(d: EntityData['case']): string {
+  const o: EntityData['case'] = {
+    caseId: d.caseId, customerId: d.customerId, agent: d.agent, team: d.team, callId: d.callId, callLine: d.callLine,
+    callDurationS: d.callDurationS, disposition: d.disposition, category: d.category, notes: d.notes,
+    followUpDate: d.followUpDate, followUpTask: d.followUpTask, createdAt: d.createdAt, submittedAt: d.submittedAt,
+    offers: d.offers.map((x) => ({ sku: x.sku, kind: x.kind, outcome: x.outcome, decidedAt: x.decidedAt })),
+  };
+  return JSON.stringify(o);
+}
+
+export function renderDisposition(d: EntityData['disposition']): string {
+  const o: EntityData['disposition'] = { code: d.code, category: d.category, labelEn: d.labelEn, labelIt: d.labelIt, position: d.position, active: d.active };
+  return JSON.stringify(o);
+}

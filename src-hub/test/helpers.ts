@@ -51,7 +51,7 @@ export function describeStores(name: string, body: (ctx: SuiteContext) => void, 
 }
 
 const TABLES = [
-  'changes', 'note_history', 'customer_notes', 'contacts', 'purchases', 'accounts', 'credit_terms',
+  'offer_outcomes', 'cases', 'changes', 'note_history', 'customer_notes', 'contacts', 'purchases', 'accounts', 'credit_terms',
   'customers', 'products', 'sync_mutations', 'sync_clients', 'tokens', 'users', 'teams',
 ];
 

@@ -19,6 +19,13 @@
 //     customer leaves your scope (deleted, or moved to another team's region) the hub sends only
 //     the customer tombstone, not one per child.
 //   Children always come after their customer in seq order, so foreign keys hold while applying.
+//   case: a submitted case (bucket of its customer, or the agent's contact bucket): insert it as
+//     history; a local case with the same caseId is the same case — keep the local row.
+//   disposition: the hub's disposition codes ('*'): replace the local row; `active: false` codes
+//     are retired (valid on old cases, not offered any more).
+//   offerModel: key "current" ('*'): the next-best-offer model trained by `pronto-hub
+//     train-offers`. `data` is validated by the desktop (src-shared/offers/model.ts parseModel);
+//     an invalid model is skipped (the old one stays) instead of failing the whole page.
 //
 // LIVE — GET /v1/sync/live (WebSocket; bearer token in the Authorization header or `?token=`)
 //   The hub sends LiveMessage objects: {"type":"poke","seq":N} on connect and whenever changes
@@ -37,6 +44,7 @@
 import { z } from 'zod';
 import { isHlc } from './hlc';
 import { isRegion, toE164 } from '../phone/normalize';
+import { CaseSubmitPayload } from '../cases/schema';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -49,7 +57,7 @@ export const PUSH_MAX_MUTATIONS = 1000;
 // ---------------------------------------------------------------------------------------------
 // Entities and their `data` (field names are those of src-shared/feeds/spec.ts row types)
 
-export const ENTITIES = ['customer', 'product', 'purchase', 'account', 'credit', 'note', 'contact'] as const;
+export const ENTITIES = ['customer', 'product', 'purchase', 'account', 'credit', 'note', 'contact', 'case', 'disposition', 'offerModel'] as const;
 export const Entity = z.enum(ENTITIES);
 export type Entity = z.infer<typeof Entity>;
 
@@ -132,6 +140,39 @@ export const ContactData = z.object({
   createdAt: Instant,
 });
 
+/** case — key: caseId. A submitted case with its offer outcomes (`agent`: who logged it). */
+export const CaseData = z.object({
+  caseId: z.string(),
+  customerId: z.string().nullable(),
+  agent: z.string(),
+  team: z.string().nullable(),
+  callId: z.string().nullable(),
+  callLine: z.string(),
+  callDurationS: z.number().nullable(),
+  disposition: z.string(),
+  category: z.string().nullable(),
+  notes: z.string(),
+  followUpDate: z.string().nullable(),
+  followUpTask: z.string(),
+  createdAt: Instant,
+  submittedAt: Instant,
+  offers: z.array(z.object({ sku: z.string(), kind: z.string(), outcome: z.enum(['accepted', 'declined', 'not_interested']), decidedAt: Instant })),
+});
+/** disposition — key: code. Configured at the hub (`pronto-hub dispositions set`). */
+export const DispositionData = z.object({
+  code: z.string(),
+  category: z.string(),
+  labelEn: z.string(),
+  labelIt: z.string(),
+  position: z.number().int(),
+  active: z.boolean(),
+});
+/**
+ * offerModel — key: "current". The model JSON (src-shared/offers/model.ts OfferModel). Only its
+ * envelope is checked here: the desktop validates the rest and skips a bad model on its own.
+ */
+export const OfferModelData = z.looseObject({ format: z.string(), version: z.number().int() });
+
 export const EntityData = {
   customer: CustomerData,
   product: ProductData,
@@ -140,6 +181,9 @@ export const EntityData = {
   credit: CreditData,
   note: NoteData,
   contact: ContactData,
+  case: CaseData,
+  disposition: DispositionData,
+  offerModel: OfferModelData,
 } as const satisfies Record<Entity, z.ZodType>;
 export type EntityData = { [E in Entity]: z.infer<(typeof EntityData)[E]> };
 
@@ -168,7 +212,8 @@ function upsertLine<E extends Entity>(entity: E) {
 
 export const UpsertLine = z.discriminatedUnion('entity', [
   upsertLine('customer'), upsertLine('product'), upsertLine('purchase'), upsertLine('account'),
-  upsertLine('credit'), upsertLine('note'), upsertLine('contact'),
+  upsertLine('credit'), upsertLine('note'), upsertLine('contact'), upsertLine('case'),
+  upsertLine('disposition'), upsertLine('offerModel'),
 ]);
 export type UpsertLine = z.infer<typeof UpsertLine>;
 
@@ -269,6 +314,9 @@ export const ContactCreate = z
   });
 export type ContactCreate = z.infer<typeof ContactCreate>;
 
+/** `case.submit`: a submitted case and its offer outcomes (src-shared/cases/schema.ts); idempotent by caseId. */
+export { CaseSubmitPayload };
+
 /**
  * Mutation kinds and their payloads. Adding a kind = a schema here + an apply function in
  * src-hub/sync/kinds/ (registered in src-hub/sync/kinds/index.ts).
@@ -276,6 +324,7 @@ export type ContactCreate = z.infer<typeof ContactCreate>;
 export const MutationPayloads = {
   'customerNote.upsert': CustomerNoteUpsert,
   'contact.create': ContactCreate,
+  'case.submit': CaseSubmitPayload,
 } as const;
 export type MutationKind = keyof typeof MutationPayloads;
 export type MutationPayload<K extends MutationKind> = z.infer<(typeof MutationPayloads)[K]>;

@@ -1,8 +1,9 @@
 // The registry of push mutation kinds: kind name → payload schema + apply function.
-// To add one (case.submit, offer.outcome, agent.event, …): put its payload schema in
+// To add one (offer.outcome, agent.event, …): put its payload schema in
 // MutationPayloads (src-shared/sync/protocol.ts), write `defineKind({ payload, apply })` in a
 // file next to this one, and list it here. The `satisfies` keeps both lists in step.
 import type { MutationKind } from '../../../src-shared/sync/protocol';
+import { caseSubmit } from './case-submit';
 import { contactCreate } from './contact';
 import { customerNoteUpsert } from './customer-note';
 import type { MutationKindDef } from './types';
@@ -10,6 +11,7 @@ import type { MutationKindDef } from './types';
 export const KINDS = {
   'customerNote.upsert': customerNoteUpsert,
   'contact.create': contactCreate,
+  'case.submit': caseSubmit,
 } satisfies Record<MutationKind, MutationKindDef>;
 
 export function kindOf(name: string): MutationKindDef | null {
