@@ -92,6 +92,28 @@ describe('desktop migrations', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
+  it('0005_pop_paths clusters accounts and credit terms and widens the purchases index, keeping the data', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = new Database(join(t.dir, 'old.sqlite'));
+    cleanups.push(() => db.close());
+    applyRange(db, 0, 5);
+    db.prepare("INSERT INTO customers (customer_id, name, country) VALUES ('C1', 'Anna Verdi', 'IT')").run();
+    db.prepare("INSERT INTO accounts (customer_id, balance_minor, currency, overdue_minor, oldest_due_date) VALUES ('C1', 12050, 'EUR', 500, '2026-01-31')").run();
+    db.prepare("INSERT INTO credit_terms (customer_id, credit_limit_minor, currency, payment_terms, status, risk_class) VALUES ('C1', 500000, 'EUR', '30 days', 'hold', 'B')").run();
+    db.prepare("INSERT INTO purchases VALUES ('O1', 'SKU1', 'C1', 2, 9900, 'EUR', '2026-01-02T10:00:00.000Z')").run();
+    applyRange(db, 5, 6);
+    const ddl = (name: string): string => db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").pluck().get(name) as string;
+    expect(ddl('accounts')).toMatch(/WITHOUT ROWID/);
+    expect(ddl('credit_terms')).toMatch(/WITHOUT ROWID/);
+    expect(db.prepare("SELECT balance_minor, overdue_minor, oldest_due_date FROM accounts WHERE customer_id = 'C1'").raw().get()).toEqual([12050, 500, '2026-01-31']);
+    expect(db.prepare("SELECT status, credit_limit_minor FROM credit_terms WHERE customer_id = 'C1'").raw().get()).toEqual(['hold', 500000]);
+    // the pop's purchase history is answered from the index alone
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT order_id, sku, quantity, amount_minor, currency, purchased_at FROM purchases WHERE customer_id = 'C1' ORDER BY purchased_at DESC, order_id DESC").raw().all() as unknown[][];
+    expect(plan.map((r) => r[3]).join(' ')).toMatch(/COVERING INDEX purchases_customer_time/);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
   it('opening an existing store is idempotent and keeps its data', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);

@@ -55,11 +55,17 @@ export const purchases = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.sku] }),
-    // Newest-first history and per-customer totals come straight off this index.
-    index('purchases_customer_time').on(t.customerId, t.purchasedAt),
+    // Newest-first history and per-customer totals come straight off this index. It covers
+    // every column the pop reads, so a pop is one index range scan instead of a table lookup
+    // per purchase (measured on 1M purchases: 66 → 13 µs p50). The importer builds it once after
+    // a bulk load (importer.ts BULK_INDEXES), so the extra width costs little at import.
+    index('purchases_customer_time').on(t.customerId, t.purchasedAt, t.orderId, t.sku, t.quantity, t.amountMinor, t.currency),
   ],
 );
 
+// accounts and credit_terms are WITHOUT ROWID tables (migration 0005, hand-written: drizzle has no
+// option for it): the pop reads them by customer_id, and a clustered key makes that one B-tree
+// descent instead of two. A drizzle-kit "recreate table" of either would drop the clause: re-add it.
 export const accounts = sqliteTable('accounts', {
   customerId: text('customer_id').primaryKey(),
   balanceMinor: integer('balance_minor').notNull(),
