@@ -75,6 +75,29 @@ describe('pronto-hub (in process, PostgreSQL)', () => {
     expect((await run(['import', 'customers', join(dir, 'missing.csv')], env))).toMatchObject({ code: 1, err: [expect.stringMatching(/ENOENT/)] });
   });
 
+  it('dispositions set FILE.json / list; train-offers prints a one-line summary', async () => {
+    const db = ['--database-url', url];
+    const list = file('dispositions.json', JSON.stringify([
+      { code: 'SALE', category: 'sales', labelEn: 'Sale', labelIt: 'Vendita' },
+      { code: 'INFO', category: 'service', labelEn: 'Information', labelIt: 'Informazioni' },
+    ]));
+    expect(await run(['dispositions', 'set', list, ...db])).toMatchObject({ code: 0, out: [expect.stringMatching(/^dispositions: 2 active, 8 retired, 10 published \(change log at \d+\)$/)] });
+    const shown = await run(['dispositions', 'list', ...db]);
+    expect(shown.out.slice(0, 2)).toEqual(['SALE\tsales\tSale\tVendita\t10', 'INFO\tservice\tInformation\tInformazioni\t20']);
+    expect(shown.out[2]).toMatch(/\tretired$/);
+    const bad = await run(['dispositions', 'set', file('bad.json', '[{"code":"x y"}]'), ...db]);
+    expect(bad.code).toBe(1);
+    expect(bad.err[0]).toMatch(/bad\.json: 0\.code: must be 1-32 characters/);
+    expect((await run(['dispositions', 'set', file('nojson.json', '{'), ...db])).err[0]).toMatch(/not JSON/);
+    expect((await run(['dispositions', 'frob', ...db])).code).toBe(2);
+    await run(['import', 'products', file('ok-products.csv', csv('products', PRODUCTS)), ...db]);
+    await run(['import', 'customers', file('ok-customers.csv', csv('customers', [customer('C1', 'Nord-Ovest'), customer('C2', 'DACH')])), ...db]);
+    await run(['import', 'purchases', file('ok-purchases.csv', csv('purchases', [purchase('O1', 'C1'), purchase('O2', 'C2', 'P2', '49.90')])), ...db]);
+    const t1 = await run(['train-offers', ...db]);
+    expect(t1).toMatchObject({ code: 0, out: [expect.stringMatching(/^offers model v1 \(hub\): 2 products, 2 customers, 0 related pairs, 2 purchases, 0 outcomes in [\d.]+ s \(change log at \d+\)$/)] });
+    expect((await run(['train-offers', ...db])).out[0]).toMatch(/^offers model v2 /);
+  });
+
   it('serve prints the URL and answers; usage errors exit 2', async () => {
     let stop!: () => void;
     const stopped = new Promise<void>((r) => { stop = r; });

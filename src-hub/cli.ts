@@ -5,6 +5,8 @@
 //   pronto-hub user add --name N --role agent|supervisor|admin [--team T] [--password P] [STORE]
 //   pronto-hub token NAME [STORE]
 //   pronto-hub team set --name T --regions R1,R2 [STORE]
+//   pronto-hub dispositions set FILE.json | dispositions list [STORE]
+//   pronto-hub train-offers [STORE]
 //   pronto-hub migrate [STORE]
 // STORE: --database-url URL (PostgreSQL) | --data-dir DIR (embedded PGlite); defaults from the
 // environment (DATABASE_URL, PRONTO_HUB_DATA_DIR), else PGlite in ./.data/hub.
@@ -14,6 +16,9 @@ import { openStore, DataDirBusyError, type Store } from './db/store';
 import { AdminError, addUser, issueToken, setTeam } from './admin';
 import { importFeed } from './feeds/import';
 import { buildHub } from './http/app';
+import { DispositionSet, listDispositions, setDispositions } from './dispositions';
+import { trainOffers, trainSummary } from './offers/train';
+import { readFileSync } from 'node:fs';
 
 export const DEFAULT_PORT = 8780;
 
@@ -26,6 +31,9 @@ const USAGE = `usage: pronto-hub COMMAND [options]
                                            R: agent|supervisor|admin; prints the password when generated
   token NAME                               print a new bearer token for user NAME
   team set --name T --regions R1,R2        the customer regions team T sees
+  dispositions set FILE.json               replace the disposition codes ([{code,category,labelEn,labelIt,position?}])
+  dispositions list                        print the disposition codes (retired ones marked)
+  train-offers                             train the next-best-offer model from all purchases and publish it
   migrate                                  apply database migrations and exit
 
 store (every command): --database-url URL (PostgreSQL) | --data-dir DIR (embedded PGlite)
@@ -157,6 +165,38 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
         const s = await open();
         const t = await setTeam(s, values.name, values.regions.split(','));
         out(`team ${t.name}: ${t.regions.length ? t.regions.join(', ') : '(no regions)'}`);
+        return 0;
+      }
+      case 'dispositions': {
+        const [sub, file] = rest;
+        if (sub === 'list' && rest.length === 1) {
+          const s = await open();
+          for (const d of await listDispositions(s)) out(`${d.code}\t${d.category}\t${d.labelEn}\t${d.labelIt}\t${d.position}${d.active ? '' : '\tretired'}`);
+          return 0;
+        }
+        if (sub !== 'set' || !file || rest.length !== 2) throw new UsageError('usage: pronto-hub dispositions set FILE.json | pronto-hub dispositions list');
+        let json: unknown;
+        try {
+          json = JSON.parse(readFileSync(file, 'utf8'));
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code) throw e;
+          err(`pronto-hub: ${file}: not JSON: ${(e as Error).message}`);
+          return 1;
+        }
+        const list = DispositionSet.safeParse(json);
+        if (!list.success) {
+          for (const i of list.error.issues) err(`${file}: ${i.path.length ? i.path.join('.') : '(file)'}: ${i.message}`);
+          return 1;
+        }
+        const s = await open();
+        const r = await setDispositions(s, list.data);
+        out(`dispositions: ${r.active} active, ${r.retired} retired, ${r.changed} published (change log at ${r.seq})`);
+        return 0;
+      }
+      case 'train-offers': {
+        if (rest.length) throw new UsageError('train-offers takes no arguments');
+        const s = await open();
+        out(trainSummary(await trainOffers(s)));
         return 0;
       }
       case 'migrate': {

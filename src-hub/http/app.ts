@@ -16,6 +16,9 @@
 //   POST /v1/users              admin    {name,role,team?,password?}
 //   PUT  /v1/teams/:name        admin    {regions:[…]}
 //   POST /v1/feeds/:source      admin    CSV (text/csv) or NDJSON (application/x-ndjson) feed
+//   GET  /v1/dispositions       agent    the hub's disposition codes (active first)
+//   PUT  /v1/dispositions       admin    [{code,category,labelEn,labelIt,position?}] replaces the active set
+//   POST /v1/offers/train       admin    train + publish the offer model (like `pronto-hub train-offers`)
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { basename } from 'node:path';
@@ -34,6 +37,8 @@ import { scopeOf, type AuthUser } from '../scope';
 import { pullBody } from '../sync/pull';
 import { applyPush, type PushOptions } from '../sync/push';
 import { LiveHub, type LiveOptions } from '../sync/live';
+import { DispositionSet, listDispositions, setDispositions } from '../dispositions';
+import { trainOffers } from '../offers/train';
 
 export type Access = 'public' | Role;
 
@@ -342,6 +347,20 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
     const r = await importFeed(store, source as FeedKind, limited, { file, format, full, maxProblems: opts.maxFeedProblems ?? 1000 });
     if (!r.ok) return reply.code(422).send({ errors: r.problems, total: r.total });
     return { source: r.source, rows: r.rows, changed: r.changed, deleted: r.deleted, moved: r.moved, seq: r.seq };
+  });
+
+  app.get('/v1/dispositions', { config: { auth: 'agent' } }, async () => ({ dispositions: await listDispositions(store) }));
+
+  app.put('/v1/dispositions', { config: { auth: 'admin' } }, async (req, reply) => {
+    const body = DispositionSet.safeParse(req.body);
+    if (!body.success) return badRequest(reply, 'invalid dispositions', body.error);
+    return setDispositions(store, body.data);
+  });
+
+  // Over HTTP so it can run while `serve` holds a PGlite data dir.
+  app.post('/v1/offers/train', { config: { auth: 'admin' } }, async () => {
+    const r = await trainOffers(store);
+    return { version: r.model.version, products: r.products, customers: r.customers, purchases: r.purchases, pairs: r.pairs, outcomes: r.outcomes, seq: r.seq };
   });
 
   await live.start();

@@ -35,6 +35,9 @@ const ROUTES: { method: string; url: string; auth: Access; path: string }[] = [
   { method: 'POST', url: '/v1/users', auth: 'admin', path: '/v1/users' },
   { method: 'PUT', url: '/v1/teams/:name', auth: 'admin', path: '/v1/teams/North' },
   { method: 'POST', url: '/v1/feeds/:source', auth: 'admin', path: '/v1/feeds/products' },
+  { method: 'GET', url: '/v1/dispositions', auth: 'agent', path: '/v1/dispositions' },
+  { method: 'PUT', url: '/v1/dispositions', auth: 'admin', path: '/v1/dispositions' },
+  { method: 'POST', url: '/v1/offers/train', auth: 'admin', path: '/v1/offers/train' },
 ];
 
 const ROLE_TOKENS = () => ({ agent: tokens.north, supervisor: tokens.supervisor, admin: tokens.admin });

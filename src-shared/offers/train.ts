@@ -184,6 +184,32 @@ export class OfferTrainer {
 }
 
 /**
+ * Feeds a trainer from purchase rows that arrive ORDERED BY CUSTOMER (a database cursor or
+ * keyset pages): consecutive rows of one customer become one addCustomer call, so only one
+ * customer's items are in memory at a time. Used by the desktop (SQLite) and the hub (PostgreSQL).
+ */
+export class CustomerRows {
+  private current: string | null = null;
+  private items: TrainItem[] = [];
+
+  constructor(private readonly trainer: OfferTrainer) {}
+
+  add(customerId: string, sku: string, purchasedAt: string | number): void {
+    if (customerId !== this.current) {
+      this.flush();
+      this.current = customerId;
+    }
+    this.items.push({ sku, purchasedAt });
+  }
+
+  /** Hands over the last customer; call once after the last row. */
+  flush(): void {
+    if (this.items.length) this.trainer.addCustomer(this.items);
+    this.items = [];
+  }
+}
+
+/**
  * Per-offer acceptance with a Beta prior. The prior's mean is the pooled rate of all recorded
  * outcomes, itself smoothed with Beta(1, 1) — so with no outcomes at all every offer gets 0.5 and
  * ranking is unchanged (neutral); an offer with few outcomes stays near the pooled rate; one with

@@ -2,7 +2,7 @@
 // JSON in `meta` (key `offer_model`), load it back. The training itself is the shared, pure
 // OfferTrainer (the hub runs the same over PostgreSQL); this file only streams rows into it.
 import type { Sqlite } from '../../db/store';
-import { OfferTrainer, type TrainerOptions } from '../../../src-shared/offers/train';
+import { CustomerRows, OfferTrainer, type TrainerOptions } from '../../../src-shared/offers/train';
 import { parseModel, type OfferModel } from '../../../src-shared/offers/model';
 import type { OfferOutcome } from '../../../src-shared/offers/schema';
 import type { CatalogProduct } from '../../../src-shared/offers/rank';
@@ -32,18 +32,9 @@ export function trainFromStore(sqlite: Sqlite, opts: LocalTrainOptions = {}): Of
   const catalog = [...loadCatalog(sqlite)].map(([sku, p]) => ({ sku, family: p.family, tier: p.tier }));
   const trainer = new OfferTrainer({ ...opts, catalog });
   const stmt = sqlite.prepare('SELECT customer_id, sku, purchased_at FROM purchases INDEXED BY purchases_customer_time ORDER BY customer_id').raw();
-  let current: string | null = null;
-  let items: { sku: string; purchasedAt: string }[] = [];
-  for (const row of stmt.iterate() as IterableIterator<[string, string, string]>) {
-    const [cid, sku, at] = row;
-    if (cid !== current) {
-      if (items.length) trainer.addCustomer(items);
-      items = [];
-      current = cid;
-    }
-    items.push({ sku, purchasedAt: at });
-  }
-  if (items.length) trainer.addCustomer(items);
+  const rows = new CustomerRows(trainer);
+  for (const [cid, sku, at] of stmt.iterate() as IterableIterator<[string, string, string]>) rows.add(cid, sku, at);
+  rows.flush();
   if (opts.outcomes) trainer.addOutcomes(opts.outcomes);
   const now = opts.now ?? Date.now;
   return trainer.finish({ trainedAt: new Date(now()).toISOString(), version: storedVersion(sqlite) + 1, source: 'local' });
