@@ -8,19 +8,39 @@ import { parsePurchaseKey } from '../../../src-shared/sync/protocol';
 import { compareHlcText } from '../../../src-shared/sync/hlc';
 import type { FeedRecord } from '../../../src-shared/feeds/node/csv';
 import type { CustomerRow } from '../../../src-shared/feeds/spec';
+import { parseModel } from '../../../src-shared/offers/model';
+import { OFFER_MODEL_KEY, saveModel } from '../offers/train-local';
 
-export function makeApplier(sqlite: Sqlite) {
+/** meta key: why the last offer model pulled from the hub was refused (absent when it was fine). */
+export const OFFER_MODEL_REJECTED_KEY = 'offer_model_rejected';
+
+export interface ApplierHooks {
+  /** Something was skipped instead of failing the page (an invalid offer model). */
+  warn?: (message: string) => void;
+}
+
+export function makeApplier(sqlite: Sqlite, hooks: ApplierHooks = {}) {
   const w = makeWriters(sqlite);
+  // (one positional `?` per statement: better-sqlite3 refuses a plain value for a numbered `?1`)
   const del = {
     customer: [
-      'DELETE FROM customer_search WHERE rowid = (SELECT id FROM customers WHERE customer_id = ?1)',
-      'DELETE FROM customer_phones WHERE customer_id = ?1',
-      'DELETE FROM purchases WHERE customer_id = ?1',
-      'DELETE FROM accounts WHERE customer_id = ?1',
-      'DELETE FROM credit_terms WHERE customer_id = ?1',
-      'DELETE FROM customer_notes WHERE customer_id = ?1',
-      'DELETE FROM customers WHERE customer_id = ?1',
+      'DELETE FROM customer_search WHERE rowid = (SELECT id FROM customers WHERE customer_id = ?)',
+      'DELETE FROM customer_phones WHERE customer_id = ?',
+      'DELETE FROM purchases WHERE customer_id = ?',
+      'DELETE FROM accounts WHERE customer_id = ?',
+      'DELETE FROM credit_terms WHERE customer_id = ?',
+      'DELETE FROM customer_notes WHERE customer_id = ?',
+      // history pulled from the hub goes with its customer; the agent's own cases stay
+      "DELETE FROM offer_outcomes WHERE case_id IN (SELECT case_id FROM cases WHERE customer_id = ? AND origin = 'hub')",
+      "DELETE FROM cases WHERE customer_id = ? AND origin = 'hub'",
+      'DELETE FROM customers WHERE customer_id = ?',
     ].map((s) => sqlite.prepare(s)),
+    case: [
+      "DELETE FROM offer_outcomes WHERE case_id IN (SELECT case_id FROM cases WHERE case_id = ? AND origin = 'hub')",
+      "DELETE FROM cases WHERE case_id = ? AND origin = 'hub'",
+    ].map((s) => sqlite.prepare(s)),
+    disposition: sqlite.prepare('DELETE FROM dispositions WHERE code = ?'),
+    offerModel: sqlite.prepare('DELETE FROM meta WHERE key = ?'),
     product: sqlite.prepare('DELETE FROM products WHERE sku = ?'),
     purchase: sqlite.prepare('DELETE FROM purchases WHERE order_id = ? AND sku = ?'),
     account: sqlite.prepare('DELETE FROM accounts WHERE customer_id = ?'),
@@ -47,6 +67,48 @@ export function makeApplier(sqlite: Sqlite) {
     noteUpsert.run(n.noteId, n.customerId, n.text, n.hlc, n.author);
   };
 
+  const caseOrigin = sqlite.prepare('SELECT origin FROM cases WHERE case_id = ?').pluck();
+  const caseUpsert = sqlite.prepare(`
+    INSERT INTO cases (case_id, customer_id, call_id, call_line, call_duration_s, disposition, category, notes, follow_up_date,
+                       follow_up_task, status, origin, agent, created_at, updated_at, submitted_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', 'hub', ?, ?, ?, ?)
+    ON CONFLICT (case_id) DO UPDATE SET customer_id = excluded.customer_id, call_id = excluded.call_id, call_line = excluded.call_line,
+      call_duration_s = excluded.call_duration_s, disposition = excluded.disposition, category = excluded.category, notes = excluded.notes,
+      follow_up_date = excluded.follow_up_date, follow_up_task = excluded.follow_up_task, agent = excluded.agent,
+      created_at = excluded.created_at, updated_at = excluded.updated_at, submitted_at = excluded.submitted_at`);
+  const outcomeUpsert = sqlite.prepare(`
+    INSERT INTO offer_outcomes (id, case_id, customer_id, sku, kind, outcome, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (case_id, sku) DO UPDATE SET kind = excluded.kind, outcome = excluded.outcome, decided_at = excluded.decided_at`);
+  const dispositionUpsert = sqlite.prepare(`
+    INSERT INTO dispositions (code, category, label_en, label_it, position, active) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (code) DO UPDATE SET category = excluded.category, label_en = excluded.label_en, label_it = excluded.label_it,
+      position = excluded.position, active = excluded.active`);
+  const setMetaStmt = sqlite.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const delMetaStmt = sqlite.prepare('DELETE FROM meta WHERE key = ?');
+
+  const upsertCase = (c: EntityData['case']): void => {
+    // A case made here comes back from the hub once delivered: it is the same case, and the
+    // local row (origin 'local', pending until the outbox is acknowledged) stays as it is.
+    if (caseOrigin.get(c.caseId) === 'local') return;
+    caseUpsert.run(c.caseId, c.customerId, c.callId, c.callLine, c.callDurationS, c.disposition, c.category, c.notes, c.followUpDate,
+      c.followUpTask, c.agent, c.createdAt, c.submittedAt, c.submittedAt);
+    if (c.customerId === null) return; // the hub refuses outcomes without a customer
+    for (const o of c.offers) outcomeUpsert.run(`${c.caseId}:${o.sku}`, c.caseId, c.customerId, o.sku, o.kind, o.outcome, o.decidedAt);
+  };
+
+  const upsertModel = (data: EntityData['offerModel']): void => {
+    const r = parseModel(JSON.stringify(data));
+    if (!r.ok) {
+      // Keep the model we have: a bad model must neither replace it nor block the rest of sync.
+      const why = `offer model v${data.version} from the hub is invalid and was not used (${r.reason})`;
+      setMetaStmt.run(OFFER_MODEL_REJECTED_KEY, why);
+      hooks.warn?.(why);
+      return;
+    }
+    saveModel(sqlite, r.model);
+    delMetaStmt.run(OFFER_MODEL_REJECTED_KEY);
+  };
+
   const contactAsCustomer = (c: EntityData['contact']): CustomerRow => ({
     customerId: c.contactId, name: c.name, company: c.company, email: '', segment: 'contact', region: '',
     country: c.country, createdAt: c.createdAt, phones: [{ e164: c.phone, label: 'phone', raw: c.phone }],
@@ -68,6 +130,12 @@ export function makeApplier(sqlite: Sqlite) {
             del.purchase.run(k.orderId, k.sku);
             break;
           }
+          case 'case':
+            for (const s of del.case) s.run(c.key);
+            break;
+          case 'offerModel':
+            del.offerModel.run(OFFER_MODEL_KEY);
+            break;
           default:
             del[c.entity].run(c.key);
         }
@@ -101,16 +169,37 @@ export function makeApplier(sqlite: Sqlite) {
         case 'note':
           for (const x of run) upsertNote(x.data as EntityData['note']);
           break;
+        case 'case':
+          for (const x of run) upsertCase(x.data as EntityData['case']);
+          break;
+        case 'disposition':
+          for (const x of run) {
+            const d = x.data as EntityData['disposition'];
+            dispositionUpsert.run(d.code, d.category, d.labelEn, d.labelIt, d.position, d.active ? 1 : 0);
+          }
+          break;
+        case 'offerModel':
+          upsertModel(run[run.length - 1]!.data as EntityData['offerModel']); // only the last one matters
+          break;
       }
       i = j;
     }
   };
 }
 
-/** Everything that came from the hub (a reset drops it before the fresh stream is applied). */
+/**
+ * Everything that came from the hub (a reset drops it before the fresh stream is applied).
+ * Cases: only history pulled from the hub (origin 'hub') goes — the agent's own cases, pending
+ * or delivered, are theirs and stay. Dispositions and the offer model are KEPT: the fresh
+ * stream re-sends every code and the model the hub has published, and until then (or when the
+ * hub never published any and runs on the shared defaults) the agent still has a working
+ * picker and offers instead of an empty one.
+ */
 export function clearSynced(sqlite: Sqlite): void {
   for (const t of ['customer_search', 'customer_phones', 'purchases', 'accounts', 'credit_terms', 'products', 'customers']) {
     sqlite.prepare(`DELETE FROM ${t}`).run();
   }
+  sqlite.prepare("DELETE FROM offer_outcomes WHERE case_id IN (SELECT case_id FROM cases WHERE origin = 'hub')").run();
+  sqlite.prepare("DELETE FROM cases WHERE origin = 'hub'").run();
   sqlite.prepare('DELETE FROM customer_notes WHERE note_id NOT IN (SELECT json_extract(payload, \'$.noteId\') FROM outbox WHERE kind = \'customerNote.upsert\')').run();
 }

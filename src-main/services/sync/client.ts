@@ -8,7 +8,7 @@ import { Outbox } from './outbox';
 import { makeApplier, clearSynced } from './apply';
 import {
   parsePullLine, PushResponse, PokeMessage, PUSH_MAX_MUTATIONS, EntityData,
-  type ChangeLine, type CheckpointLine,
+  type ChangeLine, type CheckpointLine, type Entity,
 } from '../../../src-shared/sync/protocol';
 import type { SyncStatus } from '../../../src-shared/sync/status';
 
@@ -20,7 +20,8 @@ export interface SyncOptions {
   pollMs?: number;
   downPollMs?: number;
   onStatus?: (s: SyncStatus) => void;
-  onChanged?: (rows: number) => void;
+  /** After a page commits: how many rows and of which entities (e.g. reload offers on 'offerModel'). */
+  onChanged?: (rows: number, entities: ReadonlySet<Entity>) => void;
   log?: (line: string) => void;
 }
 
@@ -55,7 +56,7 @@ export class SyncClient {
 
   constructor(private sqlite: Sqlite, private opts: SyncOptions) {
     this.outbox = new Outbox(sqlite);
-    this.apply = makeApplier(sqlite);
+    this.apply = makeApplier(sqlite, { warn: (m) => opts.log?.(`sync: ${m}`) });
     this.base = opts.hubUrl.replace(/\/+$/, '');
     clientId(sqlite);
   }
@@ -171,7 +172,7 @@ export class SyncClient {
       setMeta(this.sqlite, META.scope, cp.scope);
       setMeta(this.sqlite, META.at, new Date().toISOString());
     }).immediate();
-    if (changes.length) this.opts.onChanged?.(changes.length);
+    if (changes.length) this.opts.onChanged?.(changes.length, new Set(changes.map((c) => c.entity)));
     return { count: changes.length, more: cp.more, checkpoint: cp.checkpoint, totalAfter: cp.total_after ?? null };
   }
 

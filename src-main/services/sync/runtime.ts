@@ -24,7 +24,14 @@ export function createSync(store: Store, cfg: HubConfig, log: (l: string) => voi
     ...cfg,
     log,
     onStatus: (s) => app?.emit('syncStatus', s),
-    onChanged: (rows) => app?.emit('storeChanged', { reason: `sync: ${rows} changes` }),
+    onChanged: (rows, entities) => {
+      // The pop uses a new model (or catalogue) from the hub right away, without a restart.
+      if (app && (entities.has('offerModel') || entities.has('product'))) {
+        app.offers.reload();
+        if (app.offers.error) log(`offers: ${app.offers.error}`);
+      }
+      app?.emit('storeChanged', { reason: `sync: ${rows} changes` });
+    },
   });
   return { client, bind: (a) => { app = a; } };
 }
