@@ -1,6 +1,7 @@
 // Desktop sync against the real hub (Fastify + PGlite), over real HTTP and WebSocket on
 // 127.0.0.1: feeds → hub → pull → local lookup; live pokes; notes and contacts pushed exactly
-// once; kill -9 of the sync process during an initial sync and during a push, repeated.
+// once; kill -9 of the sync process during an initial sync and during a push, repeated; cases
+// with offer outcomes to the hub and back to colleagues; the hub's offer model to the pop.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -13,7 +14,11 @@ import { NotesService } from './notes';
 import { tempDir } from '../../test-support/fixtures';
 import { buildHub } from '../../../src-hub/http/app';
 import { type Store as HubStore } from '../../../src-hub/db/store';
-import { testStore, seedPeople, seedData, importCsv, account } from '../../../src-hub/test/helpers';
+import { testStore, seedPeople, seedData, importCsv, account, mustImport, customer, purchase, credit } from '../../../src-hub/test/helpers';
+import { trainOffers } from '../../../src-hub/offers/train';
+import { createSync } from './runtime';
+import { App } from '../../api/handlers';
+import { loadModel } from '../offers/train-local';
 import { importFeed } from '../../../src-hub/feeds/import';
 import { setTeam, addUser, issueToken } from '../../../src-hub/admin';
 import { generateFeeds } from '../../seed/generate';
@@ -248,4 +253,72 @@ describe('crash safety (kill -9 of the sync process)', () => {
     const m = (await hub.query<{ n: number; seqs: number }>("SELECT count(*)::int AS n, count(DISTINCT seq)::int AS seqs FROM sync_mutations WHERE client_id = $1 AND status = 'applied'", [clientId]))[0];
     expect(m).toEqual({ n: 600, seqs: 600 });
   }, 240_000);
+});
+
+describe('cases and next-best-offer through the hub', () => {
+  let islands: string;
+  beforeAll(async () => {
+    // Team Islands sees region Isole: K0/K5 own P1 only; K1–K4 bought P1 and P3 → P1 → P3 is related.
+    await mustImport(hub, 'products', [{ sku: 'P3', name: 'Paper', category: 'supplies', family: 'paper', tier: 1, price: '9.90', currency: 'EUR', margin: '0.5' }]);
+    await mustImport(hub, 'customers', ['K0', 'K1', 'K2', 'K3', 'K4', 'K5'].map((id) => customer(id, 'Isole')));
+    await mustImport(hub, 'purchases', [
+      purchase('KO0', 'K0'), purchase('KO5', 'K5'),
+      ...['K1', 'K2', 'K3', 'K4'].flatMap((id) => [purchase(`${id}-a`, id), purchase(`${id}-b`, id, 'P3', '9.90')]),
+    ]);
+    await mustImport(hub, 'credit', [credit('K0'), credit('K5')]);
+    await setTeam(hub, 'Islands', ['Isole']);
+    await addUser(hub, { name: 'ivo', role: 'agent', team: 'Islands', password: 'long enough password' });
+    islands = await issueToken(hub, 'ivo');
+  });
+
+  /** A desktop wired like a host: App + SyncClient through runtime.ts (offers reload on sync). */
+  function host(): { store: Store; app: App; sync: SyncClient } {
+    const { store } = desktop();
+    const made = createSync(store, { hubUrl: url, token: islands }, () => {});
+    const app = new App({ store, region: 'IT', host: 'web', sync: made.client });
+    made.bind(app);
+    cleanups.push(() => made.client.stop());
+    return { store, app, sync: made.client };
+  }
+
+  it('a case with an accepted offer reaches the hub exactly once; the local case is no longer pending; colleagues see it', async () => {
+    const a = host();
+    await a.sync.syncOnce();
+    const draft = await a.app.call('caseStart', { callId: 'isle-1', customerId: 'K0', line: '600' });
+    const done = await a.app.call('caseSubmit', { caseId: draft.caseId, disposition: 'ORDER', notes: 'took paper', offers: [{ sku: 'P3', kind: 'cross_sell', outcome: 'accepted' }] });
+    expect(done.pending).toBe(true);
+    expect((await a.sync.syncOnce()).pushed).toBe(1);
+    expect(a.app.cases.get(draft.caseId)).toMatchObject({ pending: false, origin: 'local', status: 'submitted' });
+    expect(await hub.query('SELECT customer_id, agent, disposition, notes, bucket FROM cases WHERE case_id = $1', [draft.caseId]))
+      .toEqual([{ customer_id: 'K0', agent: 'ivo', disposition: 'ORDER', notes: 'took paper', bucket: 'r:Isole' }]);
+    expect(await hub.query('SELECT sku, kind, outcome FROM offer_outcomes WHERE case_id = $1', [draft.caseId]))
+      .toEqual([{ sku: 'P3', kind: 'cross_sell', outcome: 'accepted' }]);
+    // pushed again (e.g. the ack was lost): still one case
+    expect((await a.sync.syncOnce()).pushed).toBe(0);
+    expect(await hub.query('SELECT count(*)::int AS n FROM cases WHERE case_id = $1', [draft.caseId])).toEqual([{ n: 1 }]);
+    // a colleague's desktop gets it in the customer's case history
+    const b = host();
+    await b.sync.syncOnce();
+    const history = await b.app.call('caseHistory', { customerId: 'K0' });
+    expect(history.map((c) => [c.caseId, c.origin, c.pending, c.offers.map((o) => o.outcome)])).toEqual([[draft.caseId, 'hub', false, ['accepted']]]);
+    // team North never sees it
+    const north = desktop();
+    await client(north.store, tokens.north).syncOnce();
+    expect(north.store.sqlite.prepare('SELECT count(*) FROM cases').pluck().get()).toBe(0);
+  });
+
+  it('train-offers at the hub → the desktop receives the model (source hub) and ranks offers with it, without a restart', async () => {
+    const a = host();
+    await a.sync.syncOnce();
+    const before = await a.app.call('openCustomer', { customerId: 'K5' });
+    expect(before?.offers.map((o) => o.sku)).not.toContain('P3');
+    const trained = await trainOffers(hub);
+    expect(trained.model.products.P1?.related.map((r) => r.sku)).toContain('P3');
+    expect(trained.model.acceptance.offers).toContainEqual(expect.objectContaining({ sku: 'P3', accepted: 1 }));
+    await a.sync.syncOnce();
+    expect(a.app.offers.model).toMatchObject({ source: 'hub', version: trained.model.version });
+    expect(loadModel(a.store.sqlite).model?.source).toBe('hub');
+    const after = await a.app.call('openCustomer', { customerId: 'K5' });
+    expect(after?.offers.find((o) => o.sku === 'P3')).toMatchObject({ kind: 'cross_sell' });
+  });
 });
