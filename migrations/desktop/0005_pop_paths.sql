@@ -28,3 +28,16 @@ INSERT INTO `__new_credit_terms` (`customer_id`, `credit_limit_minor`, `currency
   SELECT `customer_id`, `credit_limit_minor`, `currency`, `payment_terms`, `status`, `risk_class`, `reviewed_at` FROM `credit_terms`;--> statement-breakpoint
 DROP TABLE `credit_terms`;--> statement-breakpoint
 ALTER TABLE `__new_credit_terms` RENAME TO `credit_terms`;
+--> statement-breakpoint
+-- Product names on the pop come from an in-memory map (a join per purchase row cost ~40 % of a
+-- 50-row history); whoever writes products (import, sync) bumps this counter so readers reload.
+INSERT INTO `meta` (`key`, `value`) VALUES ('products_version', '0') ON CONFLICT (`key`) DO NOTHING;--> statement-breakpoint
+CREATE TRIGGER `products_version_insert` AFTER INSERT ON `products` BEGIN
+  UPDATE `meta` SET `value` = CAST(`value` AS integer) + 1 WHERE `key` = 'products_version';
+END;--> statement-breakpoint
+CREATE TRIGGER `products_version_update` AFTER UPDATE ON `products` BEGIN
+  UPDATE `meta` SET `value` = CAST(`value` AS integer) + 1 WHERE `key` = 'products_version';
+END;--> statement-breakpoint
+CREATE TRIGGER `products_version_delete` AFTER DELETE ON `products` BEGIN
+  UPDATE `meta` SET `value` = CAST(`value` AS integer) + 1 WHERE `key` = 'products_version';
+END;

@@ -97,6 +97,25 @@ describe('pop assembly', () => {
     });
   });
 
+  it('shows a product renamed by another connection on the next pop (name cache follows writes)', () => {
+    expect(lookup.lookup('+393471234567').pop!.purchases[1]!.productName).toBe('Capsules, 50 pack');
+    const conn = openConnection(store);
+    try {
+      conn.prepare("UPDATE products SET name = 'Capsules, pack of 50' WHERE sku = 'CAP-50'").run();
+      expect(lookup.lookup('+393471234567').pop!.purchases[1]!.productName).toBe('Capsules, pack of 50');
+      conn.prepare("UPDATE products SET name = 'Capsules, 50 pack' WHERE sku = 'CAP-50'").run();
+      expect(lookup.lookup('+393471234567').pop!.purchases[1]!.productName).toBe('Capsules, 50 pack');
+      // a product deleted from the catalogue shows its sku rather than nothing
+      const row = conn.prepare("SELECT * FROM products WHERE sku = 'CAP-50'").get() as Record<string, unknown>;
+      conn.prepare("DELETE FROM products WHERE sku = 'CAP-50'").run();
+      expect(lookup.lookup('+393471234567').pop!.purchases[1]!.productName).toBe('CAP-50');
+      const cols = Object.keys(row);
+      conn.prepare(`INSERT INTO products (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`).run(row);
+    } finally {
+      conn.close();
+    }
+  });
+
   it('has null account/credit and empty history when departments know nothing', () => {
     const pop = lookup.pop('C5')!;
     expect(pop.customer.name).toBe('<img src=x onerror=alert(1)>');

@@ -16,6 +16,8 @@ export type OfferHook = (pop: Pop) => Offer[];
 
 export class LookupService {
   private q: PopQueries;
+  private names = new Map<string, string>();
+  private namesVersion: string | undefined;
 
   constructor(sqlite: Sqlite, private defaultRegion: Region, private now: () => number = Date.now, private offers?: OfferHook) {
     this.q = preparePopQueries(sqlite);
@@ -88,23 +90,24 @@ export class LookupService {
     };
     const rows = this.q.purchases.all(cid) as PurchaseRow[];
     const shown = rows.length > POP_PURCHASES ? rows.slice(0, POP_PURCHASES) : rows;
-    const purchases: Purchase[] = shown.map(([orderId, sku, productName, quantity, amountMinor, currency, purchasedAt]) => ({
-      orderId, sku, productName: productName ?? sku, quantity, amount: toMajor(amountMinor, currency), currency, purchasedAt,
+    const names = rows.length ? this.productNames() : this.names;
+    const purchases: Purchase[] = shown.map(([orderId, sku, quantity, amountMinor, currency, purchasedAt]) => ({
+      orderId, sku, productName: names.get(sku) ?? sku, quantity, amount: toMajor(amountMinor, currency), currency, purchasedAt,
     }));
     const cutoff = new Date(this.now() - YEAR_MS).toISOString();
-    const totalsCurrency = rows[0]?.[5] ?? null;
+    const totalsCurrency = rows[0]?.[4] ?? null;
     let sum = 0, last12 = 0, count = 0, first: string | null = null, last: string | null = null;
     if (rows.length <= POP_PURCHASES) {
       for (const p of rows) {
-        sum += p[4];
-        if (p[6] >= cutoff) last12 += p[4];
+        sum += p[3];
+        if (p[5] >= cutoff) last12 += p[3];
       }
       // Orders, not lines: an order with two products counts once.
       const orders = new Set<string>();
       for (const p of rows) orders.add(p[0]);
       count = orders.size;
-      last = rows[0]?.[6] ?? null;
-      first = rows[rows.length - 1]?.[6] ?? null;
+      last = rows[0]?.[5] ?? null;
+      first = rows[rows.length - 1]?.[5] ?? null;
     } else {
       const t = this.q.totals.get(cutoff, cid) as [number, number | null, number, string, string];
       [sum, count, first, last] = [t[0], t[2], t[3], t[4]];
@@ -128,5 +131,15 @@ export class LookupService {
     };
     if (this.offers) pop.offers = this.offers(pop);
     return pop;
+  }
+
+  /** sku → product name, reloaded only when the products table has changed since the last pop. */
+  private productNames(): Map<string, string> {
+    const v = this.q.productsVersion.get() as string | undefined;
+    if (v === undefined || v !== this.namesVersion) {
+      this.names = new Map(this.q.productNames.all() as [string, string][]);
+      this.namesVersion = v;
+    }
+    return this.names;
   }
 }

@@ -12,7 +12,7 @@ export type CustomerRow = [
   limit: number | null, crCurrency: string | null, terms: string | null, status: string | null,
   risk: string | null, reviewedAt: string | null,
 ];
-export type PurchaseRow = [orderId: string, sku: string, productName: string | null, quantity: number, amountMinor: number, currency: string, purchasedAt: string];
+export type PurchaseRow = [orderId: string, sku: string, quantity: number, amountMinor: number, currency: string, purchasedAt: string];
 export type TotalsRow = [sum: number | null, last12: number | null, count: number, first: string | null, last: string | null];
 
 export function preparePopQueries(sqlite: Sqlite) {
@@ -35,13 +35,16 @@ export function preparePopQueries(sqlite: Sqlite) {
       LEFT JOIN credit_terms t ON t.customer_id = c.customer_id
       WHERE c.customer_id = ?`).raw(),
     phones: sqlite.prepare('SELECT e164, label FROM customer_phones WHERE customer_id = ? ORDER BY position').raw(),
-    /** One more than shown: if it fits, totals are summed from these rows without another query. */
+    /** One more than shown: if it fits, totals are summed from these rows without another query. Read from the covering index alone. */
     purchases: sqlite.prepare(`
-      SELECT p.order_id, p.sku, pr.name, p.quantity, p.amount_minor, p.currency, p.purchased_at
-      FROM purchases p LEFT JOIN products pr ON pr.sku = p.sku
-      WHERE p.customer_id = ?
-      ORDER BY p.purchased_at DESC, p.order_id DESC
+      SELECT order_id, sku, quantity, amount_minor, currency, purchased_at
+      FROM purchases
+      WHERE customer_id = ?
+      ORDER BY purchased_at DESC, order_id DESC
       LIMIT ${POP_PURCHASES + 1}`).raw(),
+    /** Bumped by triggers on every write to products (migration 0005): reload the names when it moves. */
+    productsVersion: sqlite.prepare("SELECT value FROM meta WHERE key = 'products_version'").pluck(),
+    productNames: sqlite.prepare('SELECT sku, name FROM products').raw(),
     totals: sqlite.prepare(`
       SELECT sum(amount_minor), sum(CASE WHEN purchased_at >= ? THEN amount_minor END), count(DISTINCT order_id),
         min(purchased_at), max(purchased_at)
