@@ -160,7 +160,31 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  // The events socket also carries method calls ({"id","method","input"} → {"id","ok",…}): a
+  // message on an open socket costs the renderer far less than an HTTP request (the pop path
+  // makes a few per call). Same origin check as the upgrade; the renderer falls back to POST.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
+  const rpc = async (ws: WebSocket, raw: unknown): Promise<void> => {
+    let msg: { id?: unknown; method?: unknown; input?: unknown };
+    try {
+      msg = JSON.parse(String(raw)) as typeof msg;
+    } catch {
+      return;
+    }
+    if (!msg || typeof msg !== 'object' || typeof msg.id !== 'number' || typeof msg.method !== 'string') return;
+    const { id, method } = msg;
+    let reply: unknown;
+    try {
+      reply = { id, ok: true, result: await opts.app.dispatch(method, msg.input ?? {}) };
+    } catch (err) {
+      if (err instanceof ApiError) reply = { id, ok: false, error: { code: err.code, message: err.message } };
+      else {
+        log(`api ${method} failed: ${(err as Error).stack ?? String(err)}`);
+        reply = { id, ok: false, error: { code: 'internal', message: 'internal error (see the host log)' } };
+      }
+    }
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  };
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -171,6 +195,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      ws.on('message', (data) => void rpc(ws, data));
+      ws.send(JSON.stringify({ rpc: 1 })); // this host takes method calls on the socket
       ws.on('close', () => sockets.delete(ws));
       ws.on('error', () => sockets.delete(ws));
     });

@@ -27,11 +27,17 @@ class FakeSocket {
   onerror: (() => void) | null = null;
   onmessage: ((e: { data: unknown }) => void) | null = null;
   closed = false;
+  readyState = 0;
+  sent: string[] = [];
   constructor(readonly url: string) {
     FakeSocket.all.push(this);
   }
   open() {
+    this.readyState = 1;
     this.onopen?.();
+  }
+  send(data: string) {
+    this.sent.push(data);
   }
   message(data: unknown) {
     this.onmessage?.({ data });
@@ -143,6 +149,32 @@ describe('web bridge: events', () => {
     expect(states).toContain('reconnecting');
     expect(states).toContain('open');
     vi.restoreAllMocks();
+  });
+
+  it('once the host offers it, calls go over the socket; a drop fails the calls in flight, then HTTP again', async () => {
+    const f = fakeFetch(() => ({ status: 200, body: { ok: true, result: status } }));
+    const b = createWebBridge({ baseUrl: 'http://h/', fetch: f.fn, WebSocket: WS });
+    b.on('storeChanged', () => {});
+    const ws = FakeSocket.all[0]!;
+    ws.open();
+    await b.invoke('status', {}); // no offer yet: HTTP
+    expect(f.calls).toHaveLength(1);
+    ws.message(JSON.stringify({ rpc: 1 }));
+    const p = b.invoke('search', { query: 'rossi', limit: 5 });
+    expect(JSON.parse(ws.sent[0]!)).toEqual({ id: 1, method: 'search', input: { query: 'rossi', limit: 5 } });
+    ws.message(JSON.stringify({ id: 1, ok: true, result: [] }));
+    await expect(p).resolves.toEqual([]);
+    const bad = b.invoke('lookup', { identity: 'x' });
+    ws.message(JSON.stringify({ id: 2, ok: false, error: { code: 'bad_request', message: 'lookup: identity: too long' } }));
+    await expect(bad).rejects.toMatchObject({ code: 'bad_request', message: 'lookup: identity: too long' });
+    const outside = b.invoke('status', {});
+    ws.message(JSON.stringify({ id: 3, ok: true, result: { ...status, customers: 'many' } }));
+    await expect(outside).rejects.toMatchObject({ code: 'bad_response' });
+    const lost = b.invoke('status', {});
+    ws.drop();
+    await expect(lost).rejects.toMatchObject({ code: 'unreachable' });
+    await b.invoke('status', {});
+    expect(f.calls).toHaveLength(2);
   });
 
   it('closes the socket when the last listener leaves', () => {

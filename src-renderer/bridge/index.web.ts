@@ -1,6 +1,10 @@
 // Web adapter: the contract over the web host's wire protocol.
 //   POST /api/<method>  (JSON body = input) → {"ok":true,"result":…} | {"ok":false,"error":{code,message}}
 //   ws://<host>/api/events → {"event":"storeChanged","payload":{…}}, reconnected with backoff.
+//   Once the host says {"rpc":1} on that socket, method calls go over it instead:
+//   {"id":N,"method":…,"input":…} → {"id":N,"ok":true,"result":…} | {"id":N,"ok":false,"error":…}
+//   (an HTTP request costs the page's main thread several times a socket message; the pop path
+//   makes a few per call). Calls in flight when the socket drops fail as `unreachable`.
 // Outputs are validated with the contract's zod schemas, so a host drifting from the contract
 // fails loudly here instead of painting half a pop.
 import { HTTP_API_PREFIX, WS_EVENTS_PATH, type ProntoBridge, type Unsubscribe } from '../../src-shared/api/bridge';
@@ -34,6 +38,9 @@ export interface WebBridgeOptions {
 }
 
 type AnyListener = (payload: unknown) => void;
+type Envelope = { ok?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } } | null;
+/** Larger calls go over HTTP (the host's socket takes messages up to 64 KiB). */
+const MAX_SOCKET_BODY = 60_000;
 
 export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
   const base = new URL(opts.baseUrl ?? window.location.href);
@@ -48,6 +55,17 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
   let state: ConnectionState = 'idle';
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** The open socket's host takes method calls on it. */
+  let rpcReady = false;
+  let rpcSeq = 0;
+  const inFlight = new Map<number, { resolve: (e: Envelope) => void; reject: (err: Error) => void }>();
+
+  function failInFlight(): void {
+    rpcReady = false;
+    const err = new BridgeError('unreachable', 'The Pronto host is not reachable (the connection closed).');
+    for (const p of inFlight.values()) p.reject(err);
+    inFlight.clear();
+  }
 
   function setState(next: ConnectionState): void {
     if (state === next) return;
@@ -67,7 +85,7 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
     return u.href;
   }
 
-  function dispatch(raw: unknown): void {
+  function dispatch(raw: unknown, from: WebSocket): void {
     if (typeof raw !== 'string') return;
     let msg: unknown;
     try {
@@ -76,6 +94,19 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
       return;
     }
     if (!msg || typeof msg !== 'object') return;
+    const reply = msg as { id?: unknown; rpc?: unknown };
+    if (typeof reply.id === 'number') {
+      const p = inFlight.get(reply.id);
+      if (p && from === socket) {
+        inFlight.delete(reply.id);
+        p.resolve(msg as Envelope);
+      }
+      return;
+    }
+    if (reply.rpc === 1) {
+      if (from === socket) rpcReady = true;
+      return;
+    }
     const { event, payload } = msg as { event?: unknown; payload?: unknown };
     if (typeof event !== 'string' || !isEventName(event)) return;
     const parsed = events[event].safeParse(payload);
@@ -108,10 +139,11 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
       attempt = 0;
       setState('open');
     };
-    ws.onmessage = (e: MessageEvent) => dispatch(e.data);
+    ws.onmessage = (e: MessageEvent) => dispatch(e.data, ws);
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
+      failInFlight();
       scheduleReconnect();
     };
     ws.onerror = () => {
@@ -138,33 +170,58 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
     timer = null;
     const ws = socket;
     socket = null;
+    failInFlight();
     attempt = 0;
     ws?.close();
     setState('idle');
   }
 
-  async function invoke<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>> {
+  /** Over the open socket, when its host takes calls there (null: use HTTP). */
+  function viaSocket(method: MethodName, body: string): Promise<Envelope> | null {
+    const ws = socket;
+    if (!ws || !rpcReady || ws.readyState !== 1 || body.length > MAX_SOCKET_BODY) return null;
+    const id = ++rpcSeq;
+    return new Promise<Envelope>((resolve, reject) => {
+      inFlight.set(id, { resolve, reject });
+      try {
+        ws.send(`{"id":${id},"method":${JSON.stringify(method)},"input":${body}}`);
+      } catch (err) {
+        inFlight.delete(id);
+        reject(new BridgeError('unreachable', `The Pronto host is not reachable (${(err as Error).message ?? err}).`));
+      }
+    });
+  }
+
+  async function viaHttp(method: MethodName, body: string): Promise<{ envelope: Envelope; status: number }> {
     const url = new URL(HTTP_API_PREFIX + method, base);
     let res: Response;
     try {
       res = await doFetch(url.href, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-Pronto-Client': 'renderer' },
-        body: JSON.stringify(input ?? {}),
+        body,
         credentials: 'same-origin',
         cache: 'no-store',
       });
     } catch (err) {
       throw new BridgeError('unreachable', `The Pronto host is not reachable (${(err as Error).message ?? err}).`);
     }
-    let body: unknown;
+    let envelope: unknown;
     try {
-      body = await res.json();
+      envelope = await res.json();
     } catch {
       throw new BridgeError('bad_response', `${method}: HTTP ${res.status} without a JSON body`);
     }
-    const envelope = body as { ok?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } };
-    if (envelope && envelope.ok === true && res.ok) {
+    // an error envelope with a 2xx status is still an error; a 4xx/5xx "ok" is not a result
+    const e = envelope as Envelope;
+    return { envelope: res.ok || !e || e.ok !== true ? e : { ...e, ok: false }, status: res.status };
+  }
+
+  async function invoke<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>> {
+    const body = JSON.stringify(input ?? {});
+    const overSocket = viaSocket(method, body);
+    const { envelope, status } = overSocket ? { envelope: await overSocket, status: 200 } : await viaHttp(method, body);
+    if (envelope && envelope.ok === true) {
       const parsed = methods[method].output.safeParse(envelope.result);
       if (!parsed.success) {
         const first = parsed.error.issues[0];
@@ -175,8 +232,8 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
     }
     const e = envelope?.error;
     throw new BridgeError(
-      typeof e?.code === 'string' ? e.code : `http_${res.status}`,
-      typeof e?.message === 'string' ? e.message : `${method} failed with HTTP ${res.status}`,
+      typeof e?.code === 'string' ? e.code : `http_${status}`,
+      typeof e?.message === 'string' ? e.message : `${method} failed with HTTP ${status}`,
     );
   }
 
