@@ -1,6 +1,7 @@
 // The customer's logged cases in the pop, newest first; "pending sync" until the hub has them.
 // Test hooks (contract): case-history-item (data-pending).
-import { useEffect, useId } from 'react';
+import { useId } from 'react';
+import { useSettledEffect } from '../app/settle';
 import { useT } from '../i18n';
 import { useFormat } from '../i18n/useFormat';
 import { onDelivered } from '../sync/store';
@@ -16,7 +17,8 @@ export function CaseHistory({ customerId }: { customerId: string }) {
   const dispositions = useCases((s) => s.dispositions);
   const id = useId();
 
-  useEffect(() => {
+  // after the pop has settled on this customer (app/settle.ts)
+  useSettledEffect(() => {
     void useCases.getState().loadHistory(customerId);
     return onDelivered(() => void useCases.getState().loadHistory(customerId));
   }, [customerId]);

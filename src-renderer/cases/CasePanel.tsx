@@ -49,7 +49,7 @@ export function WrapUpTimer({ endedAt, limit }: { endedAt: string; limit: number
         </span>
       </div>
       <div className="wrapup-meter" aria-hidden="true">
-        <span style={{ width: `${pct}%` }} />
+        <span style={{ transform: `scaleX(${pct / 100})` }} />
       </div>
     </div>
   );
@@ -167,6 +167,8 @@ export function CasePanel() {
   const restored = useCases((s) => s.restored);
   const startError = useCases((s) => s.startError);
   const choices = useCases((s) => s.choices);
+  // the pop on screen is another call's whose draft is about to start: typing waits for it
+  const waiting = useCases((s) => s.pendingCallId !== null && s.current?.callId !== s.pendingCallId);
   const { edit, flush, submit, endCall, linkCustomer } = useCases.getState();
   const popPop = usePop((s) => (s.selected?.status === 'done' ? s.selected.pop : null));
   const callNumber = usePop((s) => (s.call?.status === 'done' ? s.call.result?.normalized ?? null : null));
@@ -261,7 +263,7 @@ export function CasePanel() {
       {submitted ? (
         <Submitted c={current} />
       ) : (
-        <div className="case-form">
+        <div className={`case-form${waiting ? ' is-waiting' : ''}`} aria-busy={waiting} data-waiting={waiting ? 'true' : 'false'}>
           <div className={`case-field${submitError === 'disposition' ? ' is-invalid' : ''}`}>
             <label className="case-label" htmlFor={`${ids}-disp`}>{t('case.disposition')}</label>
             <select
@@ -272,6 +274,7 @@ export function CasePanel() {
               value={draft.disposition ?? ''}
               aria-invalid={submitError === 'disposition'}
               aria-describedby={submitError === 'disposition' ? `${ids}-disp-err` : undefined}
+              disabled={waiting}
               onChange={(e) => edit('disposition', e.target.value || null)}
             >
               <option value="">{t('case.disposition.choose')}</option>
@@ -297,6 +300,7 @@ export function CasePanel() {
               value={draft.notes}
               placeholder={t('case.notes.placeholder')}
               spellCheck
+              readOnly={waiting}
               onChange={(e) => edit('notes', e.target.value)}
               onBlur={() => void flush()}
             />
@@ -310,6 +314,7 @@ export function CasePanel() {
               data-testid="case-followup-date"
               aria-label={t('case.followup.date')}
               value={draft.followUpDate ?? ''}
+              readOnly={waiting}
               onChange={(e) => edit('followUpDate', e.target.value || null)}
               onBlur={() => void flush()}
             />
@@ -321,6 +326,7 @@ export function CasePanel() {
               placeholder={t('case.followup.task')}
               value={draft.followUpTask}
               maxLength={500}
+              readOnly={waiting}
               onChange={(e) => edit('followUpTask', e.target.value)}
               onBlur={() => void flush()}
             />
@@ -349,7 +355,7 @@ export function CasePanel() {
               type="button"
               className="btn btn-primary case-submit"
               data-testid="case-submit"
-              disabled={submitting}
+              disabled={submitting || waiting}
               onClick={() => void submit()}
               title={t('case.submit.shortcut')}
             >

@@ -3,11 +3,21 @@
 // without a call gets a draft of their own (or the one left open for them).
 // Softphone calls: their SIP Call-ID comes from telephony/popLink; when the softphone says a call
 // ended, its case goes into wrap-up. Simulated calls get a `sim-…` call id of their own.
+//
+// Off the pop path: a call's draft is started CASE_SETTLE_MS after its pop went on screen (the pop
+// paints first), at once when the call is answered. A pop replaced before then (calls ringing in
+// a burst, each newer one on screen for a moment) gets no draft of its own; until the draft is on
+// screen the case panel does not take typing (see CasePanel's `waiting`).
 import { usePop, type CallState, type SelectedState } from '../pop/store';
 import { callOfPop } from '../telephony/popLink';
 import { getCall, useTelephony } from '../telephony/store';
 import { bridge } from '../bridge';
 import { newSimCallId, useCases } from './store';
+
+import { POP_SETTLE_MS } from '../app/settle';
+
+/** How long a call's pop stays on screen before its draft case is started. */
+export const CASE_SETTLE_MS = POP_SETTLE_MS;
 
 const simIds = new Map<number, string>();
 function simCallId(popCallId: number): string {
@@ -33,6 +43,48 @@ function popCustomer(selected: SelectedState | null): string | null {
 
 let lastKey = '';
 
+/** Calls whose draft was asked for (the softphone ends only those on the host). */
+const requested = new Set<string>();
+export function caseRequestedFor(callId: string): boolean {
+  return requested.has(callId);
+}
+
+let deferred: { callId: string; timer: ReturnType<typeof setTimeout> } | null = null;
+
+function cancelDeferred(): void {
+  if (!deferred) return;
+  clearTimeout(deferred.timer);
+  deferred = null;
+  if (useCases.getState().pendingCallId !== null) useCases.setState({ pendingCallId: null });
+}
+
+/** The draft of the call on screen, once its pop has settled (or at once: answered). */
+function deferStart(callId: string): void {
+  if (deferred?.callId === callId) return;
+  cancelDeferred();
+  deferred = { callId, timer: setTimeout(startDeferred, CASE_SETTLE_MS) };
+  useCases.setState({ pendingCallId: callId });
+  if (useTelephony.getState().pinnedId === callId) startDeferred();
+}
+
+function startDeferred(): void {
+  const d = deferred;
+  if (!d) return;
+  clearTimeout(d.timer);
+  deferred = null;
+  const { call, selected } = usePop.getState();
+  if (popCallId(call) !== d.callId) return; // another pop took its place meanwhile
+  requested.add(d.callId);
+  if (requested.size > 1000) requested.delete(requested.values().next().value!);
+  const line = getCall(d.callId)?.who.line ?? '';
+  void useCases
+    .getState()
+    .startCaseForPop({ callId: d.callId, customerId: popCustomer(selected), line })
+    .finally(() => {
+      if (useCases.getState().pendingCallId === d.callId) useCases.setState({ pendingCallId: null });
+    });
+}
+
 function sync(): void {
   const { call, selected } = usePop.getState();
   if (call?.status === 'loading') return; // wait for the answer
@@ -46,6 +98,7 @@ function sync(): void {
 
   if (callId) {
     if (cur && cur.callId === callId) {
+      cancelDeferred();
       if (cur.status === 'submitted') {
         // This call's case is done: another customer opened now gets a draft of their own.
         if (customerId && customerId !== cur.customerId) void cases.openCustomerCase(customerId);
@@ -58,16 +111,17 @@ function sync(): void {
       }
       return;
     }
-    const line = getCall(callId)?.who.line ?? '';
-    void cases.startCaseForPop({ callId, customerId, line });
+    deferStart(callId); // reads the pop (customer, line) when it starts
     return;
   }
+  cancelDeferred();
   if (customerId) void cases.openCustomerCase(customerId);
 }
 
 /** A softphone call on screen ended: its case goes into wrap-up (idempotent on the host). */
 const endedSent = new Set<string>();
 function watchTelephony(): void {
+  if (deferred && useTelephony.getState().pinnedId === deferred.callId) startDeferred(); // answered
   const cur = useCases.getState().current;
   if (!cur?.callId || cur.status !== 'draft' || endedSent.has(cur.callId)) return;
   const call = getCall(cur.callId);

@@ -55,6 +55,8 @@ interface CasesState {
   /** Drafts and wrap-ups left open (for "resume"). */
   openCases: Case[];
   history: HistoryState | null;
+  /** A call whose pop is on screen and whose draft is about to start (cases/popSync). */
+  pendingCallId: string | null;
 
   init(): Promise<void>;
   startCaseForPop(input: { callId: string | null; customerId: string | null; line?: string }): Promise<Case | null>;
@@ -236,6 +238,7 @@ export const useCases = create<CasesState>((set, get) => ({
   startError: null,
   openCases: [],
   history: null,
+  pendingCallId: null,
 
   async init() {
     if (initStarted) return;

@@ -2,13 +2,17 @@
 // Test hooks (contract): note-item, note-input, note-save.
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { useT } from '../i18n';
+import { useSettledEffect } from '../app/settle';
 import { onDelivered } from '../sync/store';
+import type { Note } from '../../src-shared/sync/status';
 import { useNotes } from './store';
+
+const NO_NOTES: Note[] = []; // one empty list: a selector must not return a new one per call
 
 export function CustomerNotes({ customerId }: { customerId: string }) {
   const t = useT();
-  const notes = useNotes((s) => (s.customerId === customerId ? s.notes : []));
-  const status = useNotes((s) => s.status);
+  const notes = useNotes((s) => (s.customerId === customerId ? s.notes : NO_NOTES));
+  const status = useNotes((s) => (s.customerId === customerId ? s.status : 'idle'));
   const error = useNotes((s) => s.error);
   const saving = useNotes((s) => s.saving);
   const saveError = useNotes((s) => s.saveError);
@@ -17,9 +21,12 @@ export function CustomerNotes({ customerId }: { customerId: string }) {
   const id = useId();
 
   useEffect(() => {
-    void useNotes.getState().load(customerId);
     setText('');
     setEditing(null);
+  }, [customerId]);
+  // after the pop has settled on this customer (app/settle.ts)
+  useSettledEffect(() => {
+    void useNotes.getState().load(customerId);
     return onDelivered(() => void useNotes.getState().load(customerId));
   }, [customerId]);
 

@@ -30,6 +30,7 @@ import type { CallEvent } from '../../src-shared/telephony/calls';
 import { callerIdentity, type CallerIdentity, type InviteHeaders } from '../../src-shared/telephony/identity';
 import { bridge } from '../bridge';
 import { useCases } from '../cases/store';
+import { caseRequestedFor } from '../cases/popSync';
 import { usePop } from '../pop/store';
 import { backoffDelay, watchForWake } from './backoff';
 import { installFastGrammar } from './fastGrammar';
@@ -1016,7 +1017,7 @@ class Softphone {
     this.progress(id, event);
     // The case on screen is moved to wrap-up by cases/popSync; the others (calls whose pop was
     // replaced by a newer call's) are ended here. The host treats a repeat as a no-op.
-    if ((e.caseStarted || e.popShown) && useCases.getState().current?.callId !== id) {
+    if ((e.caseStarted || caseRequestedFor(id)) && useCases.getState().current?.callId !== id) {
       const durationS = call?.answeredAt != null ? Math.max(0, Math.round((now - call.answeredAt) / 1000)) : null;
       setTimeout(() => {
         bridge.invoke('caseCallEnded', { callId: id, durationS }).catch((err: unknown) => console.warn('pronto softphone: caseCallEnded failed', err));
