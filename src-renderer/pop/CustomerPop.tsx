@@ -1,4 +1,5 @@
 // One customer at a glance: who (header), money and credit (cards), what they bought (table).
+import { memo } from 'react';
 import type { Pop } from '../../src-shared/pop/schema';
 import { useT } from '../i18n';
 import { useFormat } from '../i18n/useFormat';
@@ -48,7 +49,8 @@ export function CustomerHeader({ pop, callerE164 }: { pop: Pop; callerE164: stri
   );
 }
 
-export function CustomerPop({ pop, callerE164 }: { pop: Pop; callerE164: string | null }) {
+/** Memoised: a re-render of the pop root (timing, strip) does not redraw the customer. */
+export const CustomerPop = memo(function CustomerPop({ pop, callerE164 }: { pop: Pop; callerE164: string | null }) {
   return (
     <div className="customer-pop">
       <CreditBanner credit={pop.credit} account={pop.account} />
@@ -63,4 +65,4 @@ export function CustomerPop({ pop, callerE164 }: { pop: Pop; callerE164: string 
       <PurchaseTable purchases={pop.purchases} orderCount={pop.totals.orderCount} />
     </div>
   );
-}
+});

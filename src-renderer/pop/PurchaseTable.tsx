@@ -27,7 +27,8 @@ export function PurchaseTable({ purchases, orderCount }: { purchases: readonly P
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
     initialRect: { width: 800, height: 360 },
-    getItemKey: (i) => rows[i]?.orderId + '|' + rows[i]?.sku + '|' + i,
+    // by position: the next customer's lines reuse these rows' DOM nodes (text updates only)
+    getItemKey: (i) => i,
   });
 
   return (
@@ -49,10 +50,12 @@ export function PurchaseTable({ purchases, orderCount }: { purchases: readonly P
           <span role="columnheader" className="c-amount">{t('purchases.amount')}</span>
           <span role="columnheader" className="c-order">{t('purchases.order')}</span>
         </div>
-        {rows.length === 0 ? (
-          <p className="card-empty ptable-empty">{t('purchases.empty')}</p>
-        ) : (
-          <div className="ptable-scroll" ref={scrollRef} tabIndex={0} role="rowgroup">
+        {/* the scroll box stays mounted from one customer to the next (with or without lines):
+            a new box would make the virtualiser observe and measure it again (a forced layout) */}
+        <div className="ptable-scroll" ref={scrollRef} tabIndex={rows.length ? 0 : -1} role="rowgroup">
+          {rows.length === 0 ? (
+            <p className="card-empty ptable-empty">{t('purchases.empty')}</p>
+          ) : (
             <div className="ptable-inner" style={{ height: virtualizer.getTotalSize() }}>
               {virtualizer.getVirtualItems().map((v) => {
                 const p = rows[v.index];
@@ -83,8 +86,8 @@ export function PurchaseTable({ purchases, orderCount }: { purchases: readonly P
                 );
               })}
             </div>
-          </div>
-        )}
+          )}
+        </div>
       </div>
     </section>
   );

@@ -3,21 +3,41 @@
 // Test hooks: data-testid="call-card" data-call-id data-state (ringing|active|held|ended)
 // data-direction data-customer-id data-end-reason; buttons call-answer, call-decline,
 // call-hangup, call-hold, call-mute, call-dtmf, call-transfer.
-import { memo, useEffect, useState, type FormEvent } from 'react';
+import { memo, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { PhoneIcon } from '../app/icons';
 import { displayPhone } from '../pop/phone';
 import { softphone } from './softphone';
 import { orderCalls, useTelephony, type CallView } from './store';
 import { useTT, type TelKey } from './strings';
 
+// One clock for every card's timer: all of them tick in the same task, so ~20 ringing cards are
+// one React commit (and one layout) per second, not twenty.
+const tickListeners = new Set<() => void>();
+let tickTimer: ReturnType<typeof setInterval> | null = null;
+let tickNow = Date.now();
+function subscribeTick(listener: () => void): () => void {
+  tickListeners.add(listener);
+  if (!tickTimer) {
+    tickNow = Date.now();
+    tickTimer = setInterval(() => {
+      tickNow = Date.now();
+      for (const l of tickListeners) l();
+    }, 1000);
+  }
+  return () => {
+    tickListeners.delete(listener);
+    if (tickListeners.size === 0 && tickTimer) {
+      clearInterval(tickTimer);
+      tickTimer = null;
+    }
+  };
+}
+const noSubscribe = () => () => {};
+const getTick = () => tickNow;
+const getZero = () => 0;
+
 function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
+  return useSyncExternalStore(active ? subscribeTick : noSubscribe, active ? getTick : getZero);
 }
 
 export function formatDuration(ms: number): string {
