@@ -6,11 +6,10 @@
 // 200 changed customers every 2 s over HTTP. Reports p50/p99 latency per request kind, errors,
 // and the CPU the hub and PostgreSQL used (the machine may be shared: see loadavg). Loopback
 // only, bounded by --duration. Prints one JSON line last.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openStore } from '../src-hub/db/store';
 import { importFeed } from '../src-hub/feeds/import';
@@ -19,6 +18,7 @@ import { hashPassword } from '../src-hub/auth/password';
 import { highWater } from '../src-hub/changes';
 import { startPostgres, type TestPostgres } from '../src-hub/test/postgres';
 import { encodeHlc } from '../src-shared/sync/hlc';
+import { startHubProcess, stopProcess } from './support/hub';
 
 const { values } = parseArgs({
   options: {
@@ -49,22 +49,6 @@ function customersCsv(from: number, to: number, suffix = ''): string {
     s += `C${i},Customer ${i}${suffix},Company ${i % 997} Srl,c${i}@example.com,SMB,${REGIONS[i % REGIONS.length]},IT,mobile=+39 347 ${String(1000000 + i).slice(-7)},2021-03-04\n`;
   }
   return s;
-}
-
-function startHub(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const bin = fileURLToPath(new URL('../bin/pronto-hub.mjs', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--database-url', databaseUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => { err += d; });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /Pronto hub: (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]!.replace(/\/$/, '') });
-    });
-    child.once('exit', (code) => reject(new Error(`hub exited (${code}): ${err}`)));
-  });
 }
 
 /** CPU seconds used so far by a process; with children: also its live and exited children. */
@@ -109,7 +93,7 @@ try {
   const startSeq = await highWater(store);
   log(`seeded ${CUSTOMERS} customers, ${AGENTS} agents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-  const started = await startHub(url);
+  const started = await startHubProcess(url);
   hub = started.child;
   const base = started.url;
   log(`hub at ${base}`);
@@ -216,9 +200,6 @@ try {
     hub_cpu_s: round(hubCpu), pg_cpu_s: pgCpu === null ? null : round(pgCpu), loadavg: round(load0),
   }));
 } finally {
-  if (hub && hub.exitCode === null) {
-    hub.kill('SIGTERM');
-    await new Promise((r) => hub!.once('exit', r));
-  }
+  if (hub) await stopProcess(hub);
   await pg?.stop();
 }
