@@ -58,6 +58,8 @@ describe('feed import', () => {
     const again = await run(importer, all);
     expect(again.problems).toEqual([]);
     expect(dump(store)).toBe(before);
+    // one search row per customer: a re-imported customer's old row is replaced, not doubled
+    expect(store.sqlite.prepare('SELECT count(*) FROM customer_search').pluck().get()).toBe(5);
   });
 
   it('upserts: a changed row replaces the old one, phones included', async () => {
@@ -68,6 +70,9 @@ describe('feed import', () => {
     const r = await run(importer, [f]);
     expect(r.problems).toEqual([]);
     expect(store.sqlite.prepare("SELECT e164, label FROM customer_phones WHERE customer_id = 'C3'").all()).toEqual([{ e164: '+491712345678', label: 'mobile' }]);
+    const found = (q: string) => store.sqlite.prepare('SELECT customer_id FROM customer_search WHERE customer_search MATCH ?').pluck().all(q);
+    expect(found('"491712345678"')).toEqual(['C3']);
+    expect(found('"49301234567"')).toEqual([]);
   });
 
   it('rejects a whole file for one bad row, reports every problem as FILE:LINE: column: reason, and leaves the store unchanged', async () => {
