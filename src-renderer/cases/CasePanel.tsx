@@ -153,6 +153,32 @@ function Submitted({ c }: { c: Case }) {
   );
 }
 
+/** Who the case is about, its call, and "link to" the customer in the pop. Follows the pop on
+ *  its own: a new caller's pop re-renders this line, not the whole panel. */
+function CaseLinks({ current }: { current: Case }) {
+  const t = useT();
+  const linkCustomer = useCases((s) => s.linkCustomer);
+  const popId = usePop((s) => (s.selected?.status === 'done' ? s.selected.pop?.customer.customerId ?? null : null));
+  const popName = usePop((s) => (s.selected?.status === 'done' ? s.selected.pop?.customer.name ?? null : null));
+  const callNumber = usePop((s) => (s.call?.status === 'done' ? s.call.result?.normalized ?? null : null));
+  const submitted = current.status === 'submitted';
+  const customerName = current.customerId && popId === current.customerId ? popName : current.customerId;
+  const other = popId && popId !== current.customerId && !submitted ? { customerId: popId, name: popName ?? popId } : null;
+  return (
+    <div className="case-links">
+      <span className={`case-customer${current.customerId ? '' : ' is-none'}`} data-testid="case-customer">
+        {customerName ?? (callNumber ? t('case.customer.unknownCaller', { number: displayPhone(callNumber) }) : t('case.customer.none'))}
+      </span>
+      <CallInfo c={current} />
+      {other && (
+        <button type="button" className="btn btn-link btn-small case-link-btn" data-testid="case-link-customer" onClick={() => void linkCustomer(other.customerId)}>
+          {t('case.linkTo', { name: other.name })}
+        </button>
+      )}
+    </div>
+  );
+}
+
 export function CasePanel() {
   const t = useT();
   const f = useFormat();
@@ -169,9 +195,7 @@ export function CasePanel() {
   const choices = useCases((s) => s.choices);
   // the pop on screen is another call's whose draft is about to start: typing waits for it
   const waiting = useCases((s) => s.pendingCallId !== null && s.current?.callId !== s.pendingCallId);
-  const { edit, flush, submit, endCall, linkCustomer } = useCases.getState();
-  const popPop = usePop((s) => (s.selected?.status === 'done' ? s.selected.pop : null));
-  const callNumber = usePop((s) => (s.call?.status === 'done' ? s.call.result?.normalized ?? null : null));
+  const { edit, flush, submit, endCall } = useCases.getState();
   const liveCall = useTelephony((s) => (current?.callId ? s.calls.find((c) => c.id === current.callId) : undefined));
   const dispRef = useRef<HTMLSelectElement>(null);
   const ids = useId();
@@ -209,9 +233,6 @@ export function CasePanel() {
   }
 
   const submitted = current.status === 'submitted';
-  const customerName =
-    current.customerId && popPop?.customer.customerId === current.customerId ? popPop.customer.name : current.customerId;
-  const otherCustomer = popPop && popPop.customer.customerId !== current.customerId && !submitted ? popPop.customer : null;
   const canEndCall =
     current.status === 'draft' && !!current.callId && (isSimulatedCall(current.callId) || !liveCall || liveCall.state === 'ended');
   const chosen = Object.values(choices);
@@ -235,17 +256,7 @@ export function CasePanel() {
         {!submitted && <SavedIndicator state={saveState} error={saveError} />}
       </header>
 
-      <div className="case-links">
-        <span className={`case-customer${current.customerId ? '' : ' is-none'}`} data-testid="case-customer">
-          {customerName ?? (callNumber ? t('case.customer.unknownCaller', { number: displayPhone(callNumber) }) : t('case.customer.none'))}
-        </span>
-        <CallInfo c={current} />
-        {otherCustomer && (
-          <button type="button" className="btn btn-link btn-small case-link-btn" data-testid="case-link-customer" onClick={() => void linkCustomer(otherCustomer.customerId)}>
-            {t('case.linkTo', { name: otherCustomer.name })}
-          </button>
-        )}
-      </div>
+      <CaseLinks current={current} />
 
       {startError && (
         <div className="case-error" role="alert">

@@ -52,13 +52,13 @@ export function OffersCard({ pop }: { pop: Pop }) {
         <span className="offers-hint muted">{hint}</span>
       </header>
       <ol className="offer-list">
-        {offers.map((o) => {
+        {offers.map((o, i) => {
           const chosen = caseForThis ? choices[o.sku]?.outcome ?? null : null;
           const name = o.kind === 'service' && SERVICE_NAME[o.sku] ? t(SERVICE_NAME[o.sku]!) : o.productName;
           const reason = f.lang === 'it' ? o.reasonIt || o.reason : o.reason;
           return (
             <li
-              key={o.sku}
+              key={i /* by position: the next caller's offers reuse these rows (no state per row) */}
               className={`offer offer-${o.kind}${chosen ? ` is-${chosen}` : ''}`}
               data-testid="offer"
               data-sku={o.sku}

@@ -60,6 +60,9 @@ export const useSearch = create<SearchState>((set, get) => ({
   },
   clear() {
     seq++;
+    const s = get();
+    // already clear (every ringing call clears it): no new state, no re-render
+    if (s.query === '' && s.hits.length === 0 && s.hitsFor === '' && s.status === 'idle' && s.error === null && s.active === 0) return;
     set({ query: '', hits: [], hitsFor: '', status: 'idle', error: null, active: 0 });
   },
 }));
