@@ -12,18 +12,30 @@ export function markAnswered(): void {
   performance.mark(MARK_ANSWERED);
 }
 
+/** When the pop on screen was asked for; `marked`: with the generic marks (simulated calls). */
+let requested: { at: number; marked: boolean } | null = null;
+
 export function markRequested(): void {
   performance.clearMarks(MARK_ANSWERED);
   performance.clearMarks(MARK_REQUESTED);
   performance.clearMarks(MARK_PAINTED);
-  performance.mark(MARK_REQUESTED);
+  requested = { at: performance.mark(MARK_REQUESTED).startTime, marked: true };
 }
 
-/** Marks `pop-painted` and returns the request→paint duration in ms (null if no request mark). */
+/**
+ * A softphone call's pop: the strip's figure counts from its INVITE (null: no figure). No generic
+ * marks: the call has its own (telephony/popLink), and clearing marks by name scans them all.
+ */
+export function setRequestedAt(at: number | null): void {
+  requested = at === null ? null : { at, marked: false };
+}
+
+/** Marks `pop-painted` and returns the request→paint duration in ms (null if nothing was requested). */
 export function markPainted(): number | null {
-  performance.mark(MARK_PAINTED);
-  if (performance.getEntriesByName(MARK_REQUESTED, 'mark').length === 0) return null;
+  const r = requested;
+  if (!r) return null;
+  if (!r.marked) return performance.now() - r.at;
+  const painted = performance.mark(MARK_PAINTED);
   performance.clearMeasures(MEASURE_POP);
-  const m = performance.measure(MEASURE_POP, MARK_REQUESTED, MARK_PAINTED);
-  return m.duration;
+  return performance.measure(MEASURE_POP, { start: r.at, end: painted.startTime }).duration;
 }

@@ -2,11 +2,12 @@
 // real call. Per-call performance marks measure the pop path:
 //   invite-received:<callId>  the INVITE reached onInvite
 //   pop-painted:<callId>      the first animation frame after React committed that call's pop
-// plus the generic `invite-received` / `pop-requested` marks of app/perf.ts (the pop strip then
-// shows invite→paint as "popped in N ms").
+// and the measure invite-to-paint:<callId>; the pop strip shows invite→paint as "popped in N ms"
+// (app/perf.ts). Nothing here looks marks up or clears them by name while calls ring: each of
+// those scans every mark, and there are a few per call.
 import { usePop, type SelectedState } from '../pop/store';
 import { useSearch } from '../pop/searchStore';
-import { MARK_REQUESTED } from '../app/perf';
+import { setRequestedAt } from '../app/perf';
 import type { LookupResult } from '../../src-shared/pop/schema';
 
 export const MARK_INVITE = 'invite-received';
@@ -23,6 +24,8 @@ export const popMeasure = (callId: string): string => `invite-to-paint:${callId}
 let popSeq = 1_000_000_000;
 const popIdToCall = new Map<number, string>();
 const painted = new Set<string>();
+/** INVITE time of each marked call (for its measure). */
+const inviteAt = new Map<string, number>();
 const markedCalls: string[] = [];
 const KEEP_MARKS = 5000;
 
@@ -30,11 +33,11 @@ export function markInvite(callId: string): number {
   const t = performance.now();
   try {
     performance.mark(inviteMark(callId), { startTime: t });
-    performance.clearMarks(MARK_INVITE);
-    performance.mark(MARK_INVITE, { startTime: t });
+    inviteAt.set(callId, t);
     markedCalls.push(callId);
     if (markedCalls.length > KEEP_MARKS) {
       const old = markedCalls.shift()!;
+      inviteAt.delete(old);
       performance.clearMarks(inviteMark(old));
       performance.clearMarks(answeredMark(old));
       performance.clearMarks(committedMark(old));
@@ -49,10 +52,10 @@ export function markInvite(callId: string): number {
 }
 
 /** Puts a call's lookup on screen (the pop shows while the phone still rings). */
-export function showCallPop(callId: string, raw: string, result: LookupResult | null, error: string | null, inviteAt: number | null): void {
+export function showCallPop(callId: string, raw: string, result: LookupResult | null, error: string | null, invitedAt: number | null): void {
   const id = ++popSeq;
   popIdToCall.set(id, callId);
-  if (inviteAt !== null) {
+  if (invitedAt !== null) {
     try {
       performance.mark(answeredMark(callId));
     } catch {
@@ -60,14 +63,9 @@ export function showCallPop(callId: string, raw: string, result: LookupResult | 
     }
   }
   if (popIdToCall.size > 200) popIdToCall.delete(popIdToCall.keys().next().value!);
-  try {
-    // app/perf.ts measures pop-requested → pop-painted for the strip's "popped in N ms": from the
-    // INVITE for a ringing call; no figure when the agent brings an older call back on screen
-    performance.clearMarks(MARK_REQUESTED);
-    if (inviteAt !== null) performance.mark(MARK_REQUESTED, { startTime: inviteAt });
-  } catch {
-    /* ignore */
-  }
+  // the strip's "popped in N ms": from the INVITE for a ringing call; no figure when the agent
+  // brings an older call back on screen
+  setRequestedAt(invitedAt);
   const selected: SelectedState | null =
     result && result.match === 'single' && result.pop
       ? { customerId: result.pop.customer.customerId, source: 'lookup', status: 'done', pop: result.pop, error: null }
@@ -102,10 +100,9 @@ export function markPaintedNextFrame(callId: string): void {
   }
   requestAnimationFrame(() => {
     try {
-      performance.mark(paintedMark(callId));
-      if (performance.getEntriesByName(inviteMark(callId), 'mark').length > 0) {
-        performance.measure(popMeasure(callId), inviteMark(callId), paintedMark(callId));
-      }
+      const at = performance.mark(paintedMark(callId)).startTime;
+      const from = inviteAt.get(callId);
+      if (from !== undefined) performance.measure(popMeasure(callId), { start: from, end: at });
     } catch {
       /* ignore */
     }
