@@ -141,22 +141,11 @@ export const ContactData = z.object({
 });
 
 /** case — key: caseId. A submitted case with its offer outcomes (`agent`: who logged it). */
-export const CaseData = z.object({
+export const CaseData = CaseSubmitPayload.extend({
+  /** Not re-checked as a uuid on the way down: the hub only publishes what it accepted. */
   caseId: z.string(),
-  customerId: z.string().nullable(),
   agent: z.string(),
   team: z.string().nullable(),
-  callId: z.string().nullable(),
-  callLine: z.string(),
-  callDurationS: z.number().nullable(),
-  disposition: z.string(),
-  category: z.string().nullable(),
-  notes: z.string(),
-  followUpDate: z.string().nullable(),
-  followUpTask: z.string(),
-  createdAt: Instant,
-  submittedAt: Instant,
-  offers: z.array(z.object({ sku: z.string(), kind: z.string(), outcome: z.enum(['accepted', 'declined', 'not_interested']), decidedAt: Instant })),
 });
 /** disposition — key: code. Configured at the hub (`pronto-hub dispositions set`). */
 export const DispositionData = z.object({
