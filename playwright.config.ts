@@ -2,6 +2,7 @@
 // downloaded here, and the web host runs the same renderer over the same contract.
 // Run: npx electron-vite build && npx playwright test
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_BASE_ARGS } from './e2e/support/chromium';
 
 export default defineConfig({
   testDir: './e2e',
@@ -25,17 +26,6 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_BASE_ARGS },
   },
 });

@@ -26,7 +26,8 @@ import { api, CLI, REPO_ROOT, runCli, startServe, type ServeHandle } from './ser
 /** src-main/db/store.ts STORE_FILE (not imported: it would load better-sqlite3 here). */
 const STORE_FILE = 'pronto.sqlite';
 export const AGENT_PASSWORD = 'pronto-dev'; // DEV-ONLY credentials of the dev PBX (deploy/kamailio/README.md)
-export const CHROMIUM = process.env.PRONTO_CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM } from './chromium';
+import { CHROMIUM } from './chromium';
 
 export interface LabOptions {
   /** Seeded customers (ignored when dataDir holds a store already). Default 2000. */

@@ -8,6 +8,7 @@ import { chromium, test as base, expect, type Browser, type BrowserContext, type
 import { callRow, type SippResult } from '../sipp/sipp';
 import { loadFeeds, nationalFormat, pickSingle, type Feeds, type SinglePick } from './data';
 import { AGENT_PASSWORD, startLab, type TelephonyLab } from './telephony-lab';
+import { CHROMIUM_BASE_ARGS } from './chromium';
 
 export { expect, callRow };
 
@@ -15,13 +16,7 @@ export { expect, callRow };
 export const SHOTS_DIR = process.env.PRONTO_SHOTS_DIR ?? join(tmpdir(), 'pronto-telephony-shots');
 
 export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  ...CHROMIUM_BASE_ARGS,
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--allow-loopback-in-peer-connection',
