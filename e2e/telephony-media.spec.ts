@@ -144,6 +144,34 @@ test('answered call between two softphones: media flows both ways, hold/resume, 
   await expect.poll(async () => (await listCalls(lab)).find((c) => c.callId === inboundId)?.outcome).toBe('answered');
 });
 
+test('a peer without RFC 4733 telephone-events: DTMF falls back to SIP INFO and the other side reads the digits', async ({ agent }) => {
+  const a = await agent('1001');
+  const caller = await agent('1003');
+  // this browser cannot send telephone-events (no RTCDTMFSender), like some SIP phones and gateways
+  await caller.page.addInitScript(() => {
+    Object.defineProperty(RTCRtpSender.prototype, 'dtmf', { get: () => null, configurable: true });
+  });
+  await caller.page.reload();
+  await expect(caller.badge()).toHaveAttribute('data-state', 'registered', { timeout: 15_000 });
+
+  const out = await dial(caller, '1001');
+  const inbound = a.card({ direction: 'inbound', state: 'ringing' });
+  await expect(inbound).toBeVisible({ timeout: 5000 });
+  await inbound.getByTestId('call-answer').click();
+  const talk = a.card({ direction: 'inbound' });
+  await expect(talk).toHaveAttribute('data-state', 'active', { timeout: 10_000 });
+  await expect(out).toHaveAttribute('data-state', 'active', { timeout: 10_000 });
+
+  await out.getByTestId('call-dtmf').click();
+  for (const k of ['4', '2', '*']) await out.locator(`[data-testid="call-dtmf-key"][data-key="${k}"]`).click();
+  // sent = each INFO answered 200 by the far end; received = parsed from the INFO bodies there
+  await expect(out).toHaveAttribute('data-dtmf-sent', '42*', { timeout: 5000 });
+  await expect(talk).toHaveAttribute('data-dtmf-received', '42*', { timeout: 5000 });
+
+  await talk.getByTestId('call-hangup').click();
+  await expect(out).toHaveAttribute('data-state', 'ended', { timeout: 5000 });
+});
+
 test('two calls ring at once: one card each; answering one pins its pop while the other rings', async ({ agent, lab, labFeeds }) => {
   const a = await agent('1001');
   const caller = await agent('1003');
