@@ -123,6 +123,12 @@ const endKey: Record<NonNullable<CallView['endReason']>, TelKey> = {
   transferred: 'call.end.transferred',
 };
 
+/** The ringing dot: on and off with the shared clock (every ringing card in step, no animation). */
+function RingDot() {
+  const now = useNow(true);
+  return <span className={`ring-dot${Math.floor(now / 1000) % 2 ? ' is-off' : ''}`} aria-hidden="true" />;
+}
+
 /** mm:ss since `since`; only this text re-renders every second, not the card. */
 function CallTimer({ since, until }: { since: number; until: number | null }) {
   const now = useNow(until === null);
@@ -171,7 +177,7 @@ export const CallCard = memo(function CallCard({ call, shown }: { call: CallView
     >
       <div className="call-head">
         <span className={`call-state state-${call.state}`}>
-          {call.state === 'ringing' && <span className="ring-dot" aria-hidden="true" />}
+          {call.state === 'ringing' && <RingDot />}
           {stateLabel}
         </span>
         <span className="call-dir muted">{t(call.direction === 'inbound' ? 'call.incoming' : 'call.outgoing')}</span>
