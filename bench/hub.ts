@@ -1,4 +1,4 @@
-// npm run bench:hub -- --agents 2000 [--duration 30] [--think-ms 10000] [--push-ratio 0.25]
+// npm run bench:hub -- --agents 2000 [--duration 30] [--think-ms 10000] [--push-ratio 0.25] [--feed-ms 2000]
 //                      [--customers 20000] [--database-url postgres://…]
 // Many simulated desktops against ONE hub process on PostgreSQL (a throwaway server unless
 // --database-url is given): each agent, already synced, does a request every ~think-ms (a delta
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     'think-ms': { type: 'string', default: '10000' },
     'push-ratio': { type: 'string', default: '0.25' },
     customers: { type: 'string', default: '20000' },
+    'feed-ms': { type: 'string', default: '2000' },
     'database-url': { type: 'string' },
   },
 });
@@ -35,6 +36,8 @@ const DURATION_S = Number(values.duration);
 const THINK_MS = Number(values['think-ms']);
 const PUSH_RATIO = Number(values['push-ratio']);
 const CUSTOMERS = Number(values.customers);
+/** How often the feeder posts a changed slice of customers (0: no feeder). */
+const FEED_MS = Number(values['feed-ms']);
 const REGIONS = ['Nord-Ovest', 'Nord-Est', 'Centro', 'Sud', 'Isole', 'DACH', 'France', 'Iberia', 'Benelux', 'UK'];
 const log = (m: string): void => console.error(`[bench:hub] ${m}`);
 const pct = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : 0);
@@ -160,8 +163,8 @@ try {
   // The feeder: a changed slice of customers every 2 s, over HTTP like a department system.
   let feeds = 0;
   const feeder = (async () => {
-    for (let k = 0; Date.now() + 2000 < end; k++) {
-      await sleep(2000);
+    for (let k = 0; FEED_MS > 0 && Date.now() + FEED_MS < end; k++) {
+      await sleep(FEED_MS);
       const from = (k * 200) % CUSTOMERS;
       const res = await fetch(`${base}/v1/feeds/customers`, {
         method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },

@@ -63,7 +63,9 @@ export async function startBenchHub(opts: { engine: 'postgres' | 'pglite'; log: 
 /** `pronto-hub serve` on a random loopback port; resolves with its URL once it listens. */
 export function startHubProcess(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
   const bin = fileURLToPath(new URL('../../bin/pronto-hub.mjs', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--database-url', databaseUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // PRONTO_BENCH_HUB_NODE_ARGS: extra node flags for the hub, e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile it
+  const nodeArgs = (process.env.PRONTO_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--database-url', databaseUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => { err += d; });

@@ -59,10 +59,18 @@ export interface OpenStoreOptions {
   dataDir?: string;
   /** Apply migrations (default true). */
   migrate?: boolean;
-  /** Pool size for PostgreSQL (default 10). */
+  /** Pool size for PostgreSQL (default: env PRONTO_HUB_POOL_SIZE, else 10). */
   poolSize?: number;
   /** Hold a lock file in dataDir so two processes never open the same PGlite files (default true). */
   lockDataDir?: boolean;
+}
+
+function poolSizeFromEnv(): number {
+  const v = process.env.PRONTO_HUB_POOL_SIZE;
+  if (v === undefined || v === '') return 10;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`PRONTO_HUB_POOL_SIZE must be a whole number from 1 to 1000 (got "${v}")`);
+  return n;
 }
 
 // int8 → number: change numbers and money minor units stay far below 2^53.
@@ -100,7 +108,7 @@ function lockDataDir(dir: string): () => void {
 }
 
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
-  const store = opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : await openPglite(opts);
+  const store = opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? poolSizeFromEnv()) : await openPglite(opts);
   if (opts.migrate !== false) {
     try {
       await applyMigrations(store);
