@@ -148,9 +148,7 @@ test('a peer without RFC 4733 telephone-events: DTMF falls back to SIP INFO and 
   const a = await agent('1001');
   const caller = await agent('1003');
   // this browser cannot send telephone-events (no RTCDTMFSender), like some SIP phones and gateways
-  await caller.page.addInitScript(() => {
-    Object.defineProperty(RTCRtpSender.prototype, 'dtmf', { get: () => null, configurable: true });
-  });
+  await caller.page.addInitScript("Object.defineProperty(RTCRtpSender.prototype, 'dtmf', { get: () => null, configurable: true });");
   await caller.page.reload();
   await expect(caller.badge()).toHaveAttribute('data-state', 'registered', { timeout: 15_000 });
 
