@@ -1,7 +1,7 @@
 // Caller lookup: raw identity → match kind → (for one customer) the pop, assembled in one call
 // from the local store. Nothing here touches the network: the pop never waits on the hub.
 import type { Sqlite } from '../db/store';
-import { preparePopQueries, POP_PURCHASES, type PopQueries, type PurchaseRow } from '../db/queries/pop';
+import { preparePopQueries, POP_PURCHASES, type AccountRow, type CreditRow, type CustomerRow, type PopQueries, type PurchaseRow } from '../db/queries/pop';
 import { parseIdentity, identityUser } from '../../src-shared/phone/identity';
 import type { Region } from '../../src-shared/phone/normalize';
 import { toMajor } from '../../src-shared/money';
@@ -16,11 +16,16 @@ export type OfferHook = (pop: Pop) => Offer[];
 
 export class LookupService {
   private q: PopQueries;
+  /** One read snapshot per lookup: a pop never mixes rows from before and after an import or sync commit. */
+  private readonly lookupTx: (identity: string, region: Region) => LookupResult;
+  private readonly popTx: (customerId: string) => Pop | null;
   private names = new Map<string, string>();
   private namesVersion: string | undefined;
 
   constructor(sqlite: Sqlite, private defaultRegion: Region, private now: () => number = Date.now, private offers?: OfferHook) {
     this.q = preparePopQueries(sqlite);
+    this.lookupTx = sqlite.transaction((identity: string, region: Region) => this.lookupNow(identity, region));
+    this.popTx = sqlite.transaction((customerId: string) => this.popNow(customerId));
   }
 
   get region(): Region {
@@ -28,6 +33,15 @@ export class LookupService {
   }
 
   lookup(identity: string, region: Region = this.defaultRegion): LookupResult {
+    return this.lookupTx(identity, region);
+  }
+
+  /** The pop of one customer, or null if unknown. */
+  pop(customerId: string): Pop | null {
+    return this.popTx(customerId);
+  }
+
+  private lookupNow(identity: string, region: Region): LookupResult {
     const query = identity;
     // Fast path: a trunk usually hands over canonical E.164. A number already in the store was
     // validated at import, so it needs no numbering-plan parse (which costs 3x the whole query).
@@ -46,7 +60,7 @@ export class LookupService {
     }
     if (!ids || ids.length === 0) return { query, normalized, match: 'none', candidates: [], pop: null };
     if (ids.length === 1) {
-      const pop = this.pop(ids[0]!);
+      const pop = this.popNow(ids[0]!);
       if (pop) {
         const c = pop.customer;
         const candidates: Candidate[] = [{ customerId: c.customerId, name: c.name, company: c.company, country: c.country, lastPurchaseAt: pop.totals.lastPurchaseAt }];
@@ -59,34 +73,31 @@ export class LookupService {
     return { query, normalized, match: 'multiple', candidates, pop: null };
   }
 
-  /** The pop of one customer, or null if unknown. */
-  pop(customerId: string): Pop | null {
-    const r = this.q.customer.get(customerId) as unknown[] | undefined;
+  private popNow(customerId: string): Pop | null {
+    const r = this.q.customer.get(customerId) as CustomerRow | undefined;
     if (!r) return null;
-    const [cid, name, company, email, segment, region, country,
-      balance, accCur, overdue, oldestDue, lastPayAt, lastPayMinor,
-      limit, crCur, terms, status, risk, reviewedAt] = r as [string, string, string, string, string, string, string,
-        number | null, string | null, number | null, string | null, string | null, number | null,
-        number | null, string | null, string | null, string | null, string | null, string | null];
+    const [cid, name, company, email, segment, region, country] = r;
+    const acc = this.q.account.get(cid) as AccountRow | undefined;
+    const cr = this.q.credit.get(cid) as CreditRow | undefined;
     const phones = (this.q.phones.all(cid) as [string, string][]).map(([e164, label]) => ({ e164, label }));
-    const account = accCur === null ? null : {
-      balance: toMajor(balance!, accCur),
-      currency: accCur,
-      overdueAmount: toMajor(overdue ?? 0, accCur),
-      oldestDueDate: oldestDue,
-      lastPaymentAt: lastPayAt,
-      lastPaymentAmount: lastPayMinor === null ? null : toMajor(lastPayMinor, accCur),
+    const account = !acc ? null : {
+      balance: toMajor(acc[0], acc[1]),
+      currency: acc[1],
+      overdueAmount: toMajor(acc[2], acc[1]),
+      oldestDueDate: acc[3],
+      lastPaymentAt: acc[4],
+      lastPaymentAmount: acc[5] === null ? null : toMajor(acc[5], acc[1]),
     };
     // available = limit − balance, in the credit currency; a balance in another currency is not
     // converted here (no rates on the desktop), so it only counts when currencies agree.
-    const credit = crCur === null ? null : {
-      creditLimit: toMajor(limit!, crCur),
-      currency: crCur,
-      available: toMajor(limit! - (accCur === crCur ? balance ?? 0 : 0), crCur),
-      paymentTerms: terms ?? '',
-      status: status as CreditStatus,
-      riskClass: risk ?? '',
-      reviewedAt,
+    const credit = !cr ? null : {
+      creditLimit: toMajor(cr[0], cr[1]),
+      currency: cr[1],
+      available: toMajor(cr[0] - (acc && acc[1] === cr[1] ? acc[0] : 0), cr[1]),
+      paymentTerms: cr[2],
+      status: cr[3] as CreditStatus,
+      riskClass: cr[4],
+      reviewedAt: cr[5],
     };
     const rows = this.q.purchases.all(cid) as PurchaseRow[];
     const shown = rows.length > POP_PURCHASES ? rows.slice(0, POP_PURCHASES) : rows;
