@@ -114,6 +114,23 @@ describe('desktop migrations', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
+  it('0006_phone_order serves the phones of a customer in order from one index, keeping the data', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = new Database(join(t.dir, 'old.sqlite'));
+    cleanups.push(() => db.close());
+    applyRange(db, 0, 6);
+    db.prepare("INSERT INTO customers (customer_id, name, country) VALUES ('C1', 'Anna Verdi', 'IT')").run();
+    db.prepare("INSERT INTO customer_phones (customer_id, e164, label, raw, position) VALUES ('C1', '+390287654321', 'office', '02 8765 4321', 1), ('C1', '+393471234567', 'mobile', '347 123 4567', 0)").run();
+    applyRange(db, 6, 7);
+    const sql = "SELECT e164, label FROM customer_phones WHERE customer_id = 'C1' ORDER BY position";
+    expect(db.prepare(sql).raw().all()).toEqual([['+393471234567', 'mobile'], ['+390287654321', 'office']]);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).raw().all() as unknown[][]).map((r) => r[3]).join(' ');
+    expect(plan).toMatch(/COVERING INDEX customer_phones_customer/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
   it('opening an existing store is idempotent and keeps its data', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);

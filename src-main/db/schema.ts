@@ -28,7 +28,12 @@ export const customerPhones = sqliteTable(
     raw: text('raw').notNull().default(''),
     position: integer('position').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.customerId, t.e164] }), index('customer_phones_e164').on(t.e164)],
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.e164] }),
+    index('customer_phones_e164').on(t.e164),
+    // The pop's phone list in order, from the index alone (no sort, no table reads).
+    index('customer_phones_customer').on(t.customerId, t.position, t.e164, t.label),
+  ],
 );
 
 export const products = sqliteTable('products', {

@@ -144,7 +144,7 @@ export class Importer {
  */
 const BULK_INDEXES: Partial<Record<FeedKind, { table: string; indexes: string[] }>> = {
   purchases: { table: 'purchases', indexes: ['purchases_customer_time'] },
-  customers: { table: 'customer_phones', indexes: ['customer_phones_e164'] },
+  customers: { table: 'customer_phones', indexes: ['customer_phones_e164', 'customer_phones_customer'] },
 };
 
 const FIRST_COLUMN: Record<FeedKind, string> = {

@@ -1,0 +1,1 @@
+CREATE INDEX `customer_phones_customer` ON `customer_phones` (`customer_id`,`position`,`e164`,`label`);
