@@ -205,7 +205,7 @@ try {
       const t = a.ttfb.sort((x, y) => x - y);
       return `${m} ${(a.n / calls).toFixed(2)}/call ttfb p50 ${round(pct(t, 0.5), 1)} p99 ${round(pct(t, 0.99), 1)}`;
     });
-  log(`host API calls during the run: ${perCall.join('; ')}`);
+  log(`host API calls during the run: ${perCall.length ? perCall.join('; ') : 'none over HTTP (the renderer calls the host over the events WebSocket, which resource timing does not see)'}`);
   if (pageErrors.length) log(`page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
   if (result.code !== 0) log(`SIPp stderr: ${result.stderr.slice(-1500)}`);
 
