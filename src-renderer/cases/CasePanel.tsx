@@ -155,7 +155,7 @@ function Submitted({ c }: { c: Case }) {
 
 /** Who the case is about, its call, and "link to" the customer in the pop. Follows the pop on
  *  its own: a new caller's pop re-renders this line, not the whole panel. */
-function CaseLinks({ current }: { current: Case }) {
+function CaseLinks({ current, waiting }: { current: Case; waiting: boolean }) {
   const t = useT();
   const linkCustomer = useCases((s) => s.linkCustomer);
   const popId = usePop((s) => (s.selected?.status === 'done' ? s.selected.pop?.customer.customerId ?? null : null));
@@ -163,7 +163,8 @@ function CaseLinks({ current }: { current: Case }) {
   const callNumber = usePop((s) => (s.call?.status === 'done' ? s.call.result?.normalized ?? null : null));
   const submitted = current.status === 'submitted';
   const customerName = current.customerId && popId === current.customerId ? popName : current.customerId;
-  const other = popId && popId !== current.customerId && !submitted ? { customerId: popId, name: popName ?? popId } : null;
+  // not while the pop's own call's draft is about to replace this case
+  const other = popId && popId !== current.customerId && !submitted && !waiting ? { customerId: popId, name: popName ?? popId } : null;
   return (
     <div className="case-links">
       <span className={`case-customer${current.customerId ? '' : ' is-none'}`} data-testid="case-customer">
@@ -256,7 +257,7 @@ export function CasePanel() {
         {!submitted && <SavedIndicator state={saveState} error={saveError} />}
       </header>
 
-      <CaseLinks current={current} />
+      <CaseLinks current={current} waiting={waiting} />
 
       {startError && (
         <div className="case-error" role="alert">
