@@ -8,11 +8,10 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { callRow } from '../e2e/sipp/sipp';
 import { CHROMIUM, startLocalLab, type TelephonyLab } from '../e2e/support/telephony-lab';
+import { pickNumbers } from './support/numbers';
 
 const { values } = parseArgs({
   options: {
@@ -32,21 +31,6 @@ const outDir = resolve(values.out!);
 mkdirSync(outDir, { recursive: true });
 const log = (m: string): void => console.error(`[pop-profile] ${m}`);
 
-function pickNumbers(dir: string, region: string, n: number): string[] {
-  const db = new Database(join(dir, 'pronto.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    const rows = db
-      .prepare(`SELECT e164 FROM customer_phones GROUP BY e164 HAVING count(*) = 1 ORDER BY (rowid * 2654435761) % 4294967296 LIMIT ?`)
-      .pluck()
-      .all(n) as string[];
-    return rows.map((e164) => {
-      const p = parsePhoneNumberFromString(e164);
-      return p && p.country === region ? p.formatNational().replace(/\D/g, '') : e164;
-    });
-  } finally {
-    db.close();
-  }
-}
 
 /** CPU seconds (user+system) of this process's descendants by command name, from /proc. */
 function treeCpuS(root = process.pid): Map<string, number> {

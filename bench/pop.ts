@@ -15,11 +15,10 @@ import { existsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { chromium, type Browser } from '@playwright/test';
 import { callRow, parseMessageLog } from '../e2e/sipp/sipp';
 import { CHROMIUM, startLocalLab, type TelephonyLab } from '../e2e/support/telephony-lab';
+import { pickNumbers } from './support/numbers';
 
 const { values } = parseArgs({
   options: {
@@ -50,23 +49,6 @@ function int(name: 'calls' | 'customers' | 'ring-ms', min: number, max: number):
 const pct = (sorted: number[], p: number): number | null => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))]! : null);
 const round = (n: number | null, d = 2): number | null => (n === null ? null : Math.round(n * 10 ** d) / 10 ** d);
 
-/** Numbers of distinct customers, spread over the store, as a person in the region dials them. */
-function pickNumbers(dir: string, region: string, n: number): string[] {
-  const db = new Database(join(dir, 'pronto.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    const rows = db
-      .prepare(`SELECT e164 FROM customer_phones GROUP BY e164 HAVING count(*) = 1 ORDER BY (rowid * 2654435761) % 4294967296 LIMIT ?`)
-      .pluck()
-      .all(Math.min(n, 200_000)) as string[];
-    if (rows.length === 0) throw new Error(`no phone numbers in ${dir}`);
-    return rows.map((e164) => {
-      const p = parsePhoneNumberFromString(e164);
-      return p && p.country === region ? p.formatNational().replace(/\D/g, '') : e164;
-    });
-  } finally {
-    db.close();
-  }
-}
 
 let lab: TelephonyLab | null = null;
 let browser: Browser | null = null;
