@@ -2,24 +2,15 @@
 // reported as skipped, with the reason (this machine kind cannot download the binary). We look
 // for the binary on disk instead of require('electron'), which would try to download it.
 import { test, expect, _electron as electron } from '@playwright/test';
-import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-
-function electronBinary(): string | null {
-  const dir = resolve('node_modules/electron');
-  const pathFile = join(dir, 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const rel = readFileSync(pathFile, 'utf8').trim();
-  const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist');
-  const bin = join(dist, rel);
-  return existsSync(bin) ? bin : null;
-}
+import { ELECTRON_SKIP_REASON, electronBinary } from './support/electron-binary';
 
 const binary = electronBinary();
 
 test.describe('Electron shell', () => {
-  test.skip(!binary, 'SKIPPED: no Electron binary installed (node_modules/electron/dist missing; it cannot be downloaded on this machine). The same renderer and contract are tested through the web host.');
+  test.skip(!binary, ELECTRON_SKIP_REASON);
 
   test('opens a locked-down window that pops a caller through IPC', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pronto-electron-'));

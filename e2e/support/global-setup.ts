@@ -6,11 +6,14 @@ import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { writeFixtureFeeds } from './fixtureFeeds';
 import { api, runCli, startServe } from './server';
+import { ELECTRON_SKIP_REASON, electronBinary } from './electron-binary';
 
 export const E2E_CUSTOMERS = 3000;
 export const E2E_SEED = 7;
 
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+  // The list reporter shows a skipped test as "-" only: say here, in the run's log, why.
+  if (!electronBinary()) console.log(`[e2e] Electron shell spec (e2e/electron.spec.ts): ${ELECTRON_SKIP_REASON}`);
   const root = mkdtempSync(join(tmpdir(), 'pronto-e2e-'));
   const feeds = join(root, 'feeds');
   const fixtures = join(root, 'fixtures');
