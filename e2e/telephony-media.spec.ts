@@ -61,6 +61,19 @@ async function dial(from: Agent, target: string): Promise<Locator> {
   return from.card({ direction: 'outbound' });
 }
 
+/** `caller` dials `callee`'s extension and `callee` answers: both legs active. */
+async function callAndAnswer(caller: Agent, callee: Agent): Promise<{ out: Locator; talk: Locator; id: string }> {
+  const out = await dial(caller, callee.user);
+  const ring = callee.card({ direction: 'inbound', state: 'ringing' });
+  await expect(ring).toBeVisible({ timeout: 5000 });
+  const id = (await ring.getAttribute('data-call-id'))!;
+  await ring.getByTestId('call-answer').click();
+  const talk = callee.page.locator(`[data-testid="call-card"][data-call-id="${id}"]`);
+  await expect(talk).toHaveAttribute('data-state', 'active', { timeout: 10_000 });
+  await expect(out).toHaveAttribute('data-state', 'active', { timeout: 10_000 });
+  return { out, talk, id };
+}
+
 test('answered call between two softphones: media flows both ways, hold/resume, mute, DTMF, hang-up', async ({ agent, lab }) => {
   const a = await agent('1001');
   const caller = await agent('1003');
@@ -152,13 +165,7 @@ test('a peer without RFC 4733 telephone-events: DTMF falls back to SIP INFO and 
   await caller.page.reload();
   await expect(caller.badge()).toHaveAttribute('data-state', 'registered', { timeout: 15_000 });
 
-  const out = await dial(caller, '1001');
-  const inbound = a.card({ direction: 'inbound', state: 'ringing' });
-  await expect(inbound).toBeVisible({ timeout: 5000 });
-  await inbound.getByTestId('call-answer').click();
-  const talk = a.card({ direction: 'inbound' });
-  await expect(talk).toHaveAttribute('data-state', 'active', { timeout: 10_000 });
-  await expect(out).toHaveAttribute('data-state', 'active', { timeout: 10_000 });
+  const { out, talk } = await callAndAnswer(caller, a);
 
   await out.getByTestId('call-dtmf').click();
   for (const k of ['4', '2', '*']) await out.locator(`[data-testid="call-dtmf-key"][data-key="${k}"]`).click();
@@ -173,13 +180,7 @@ test('a peer without RFC 4733 telephone-events: DTMF falls back to SIP INFO and 
 test('two calls ring at once: one card each; answering one pins its pop while the other rings', async ({ agent, lab, labFeeds }) => {
   const a = await agent('1001');
   const caller = await agent('1003');
-  const out = await dial(caller, '1001');
-  const first = a.card({ direction: 'inbound', state: 'ringing' });
-  await expect(first).toBeVisible({ timeout: 5000 });
-  const firstId = (await first.getAttribute('data-call-id'))!;
-  await first.getByTestId('call-answer').click();
-  const firstCard = a.page.locator(`[data-testid="call-card"][data-call-id="${firstId}"]`);
-  await expect(firstCard).toHaveAttribute('data-state', 'active', { timeout: 10_000 });
+  const { out, talk: firstCard } = await callAndAnswer(caller, a);
   await expect(a.pop()).toHaveAttribute('data-customer-id', '');
 
   // a customer calls while we talk: their card rings with their name, our pop stays pinned
@@ -206,12 +207,7 @@ test('blind transfer: the caller follows the REFER to another agent, media flows
   const a = await agent('1001');
   const b = await agent('1002');
   const caller = await agent('1003');
-  await dial(caller, '1001');
-  const ring = a.card({ direction: 'inbound', state: 'ringing' });
-  await expect(ring).toBeVisible({ timeout: 5000 });
-  await ring.getByTestId('call-answer').click();
-  const talk = a.card({ direction: 'inbound' });
-  await expect(talk).toHaveAttribute('data-state', 'active', { timeout: 10_000 });
+  const { talk } = await callAndAnswer(caller, a);
 
   await talk.getByTestId('call-transfer').click();
   await talk.getByTestId('call-transfer-target').fill('1002');
@@ -237,13 +233,7 @@ test('attended transfer: consult the target, then REFER with Replaces joins call
   const a = await agent('1001');
   const b = await agent('1002');
   const caller = await agent('1003');
-  await dial(caller, '1001');
-  const ring = a.card({ direction: 'inbound', state: 'ringing' });
-  await expect(ring).toBeVisible({ timeout: 5000 });
-  const origId = (await ring.getAttribute('data-call-id'))!;
-  await ring.getByTestId('call-answer').click();
-  const orig = a.page.locator(`[data-testid="call-card"][data-call-id="${origId}"]`);
-  await expect(orig).toHaveAttribute('data-state', 'active', { timeout: 10_000 });
+  const { talk: orig } = await callAndAnswer(caller, a);
 
   await orig.getByTestId('call-transfer').click();
   await orig.getByTestId('call-transfer-target').fill('1002');

@@ -67,6 +67,13 @@ interface Entry {
   finalized: boolean;
 }
 
+function newEntry(session: Session, direction: Entry['direction'], inviteAt: number | null): Entry {
+  return {
+    session, direction, endReason: null, endDetail: null, cancelled: null, inviteAt,
+    caseStarted: false, popShown: false, statsTimer: null, dtmfHooked: false, finalized: false,
+  };
+}
+
 function describe(err: unknown): string {
   if (err instanceof Error) return err.message;
   return typeof err === 'string' ? err : 'unknown error';
@@ -405,19 +412,7 @@ class Softphone {
       ...(region ? { region } : {}),
     });
 
-    const entry: Entry = {
-      session: invitation,
-      direction: 'inbound',
-      endReason: null,
-      endDetail: null,
-      cancelled: null,
-      inviteAt,
-      caseStarted: false,
-      popShown: false,
-      statsTimer: null,
-      dtmfHooked: false,
-      finalized: false,
-    };
+    const entry = newEntry(invitation, 'inbound', inviteAt);
     this.entries.set(id, entry);
     // The card waits for the lookup (a few ms) so card and pop are one React commit; it shows
     // on its own if the host is slow.
@@ -516,19 +511,7 @@ class Softphone {
       return null;
     }
     const id = (inviter.request.callId || uuid()).slice(0, 200);
-    const entry: Entry = {
-      session: inviter,
-      direction: 'outbound',
-      endReason: null,
-      endDetail: null,
-      cancelled: null,
-      inviteAt: null,
-      caseStarted: false,
-      popShown: false,
-      statsTimer: null,
-      dtmfHooked: false,
-      finalized: false,
-    };
+    const entry = newEntry(inviter, 'outbound', null);
     this.entries.set(id, entry);
     const who: CallerIdentity = { identity: target, display: '', withheld: false, line: '', forwardedBy: null };
     const view = this.newView(id, 'outbound', who, target, opts.customerId ?? null);
@@ -912,19 +895,7 @@ class Softphone {
       .then(() => {
         const newId = (inviter.request.callId || uuid()).slice(0, 200);
         const old = getCall(id);
-        const entry: Entry = {
-          session: inviter,
-          direction: 'outbound',
-          endReason: null,
-          endDetail: null,
-          cancelled: null,
-          inviteAt: null,
-          caseStarted: false,
-          popShown: false,
-          statsTimer: null,
-          dtmfHooked: false,
-          finalized: false,
-        };
+        const entry = newEntry(inviter, 'outbound', null);
         this.entries.set(newId, entry);
         const target = referral.referTo.uri.user ?? referral.referTo.uri.toString();
         const view = this.newView(newId, 'outbound', { identity: target, display: '', withheld: false, line: '', forwardedBy: null }, target, old?.customerId ?? null);
