@@ -7,7 +7,7 @@ import { scopeOf } from '../scope';
 import { choosePlan, forgetPullStats } from './pull';
 import { highWater } from '../changes';
 import {
-  applyChanges, customer, describeStores, mustImport, pull, pullAll, purchase, resetStore, seedData, seedPeople,
+  applyChanges, customer, describeStores, mustImport, pull, pullAll, purchase, resetAndSeed, type seedPeople,
 } from '../test/helpers';
 
 const keysOf = (changes: { entity: string; key: string }[]) => changes.map((c) => `${c.entity}:${c.key}`).sort();
@@ -19,9 +19,7 @@ describeStores('pull', (ctx) => {
   beforeEach(async () => {
     store = ctx.store;
     app = ctx.app;
-    await resetStore(store);
-    t = await seedPeople(store);
-    await seedData(store);
+    t = await resetAndSeed(store);
   });
 
   it('streams the scope of the agent only: own region customers and their children, all products', async () => {

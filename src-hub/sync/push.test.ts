@@ -8,7 +8,7 @@ import { encodeHlc } from '../../src-shared/sync/hlc';
 import type { PushResponse } from '../../src-shared/sync/protocol';
 import type { Store } from '../db/store';
 import { highWater } from '../changes';
-import { describeStores, pull, resetStore, seedData, seedPeople } from '../test/helpers';
+import { describeStores, pull, resetAndSeed, type seedPeople } from '../test/helpers';
 
 let store: Store;
 let app: FastifyInstance;
@@ -38,9 +38,7 @@ describeStores('push', (ctx) => {
   beforeEach(async () => {
     store = ctx.store;
     app = ctx.app;
-    await resetStore(store);
-    t = await seedPeople(store);
-    await seedData(store);
+    t = await resetAndSeed(store);
   });
 
   it('applies a batch once: the same batch again gets the same answer and changes nothing', async () => {

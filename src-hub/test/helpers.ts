@@ -137,6 +137,14 @@ export async function seedData(store: Store): Promise<void> {
   await mustImport(store, 'credit', [credit('C1'), credit('C3', 'watch')]);
 }
 
+/** A clean store with the people and data above; returns their tokens. */
+export async function resetAndSeed(store: Store): Promise<Awaited<ReturnType<typeof seedPeople>>> {
+  await resetStore(store);
+  const t = await seedPeople(store);
+  await seedData(store);
+  return t;
+}
+
 export interface PullPage {
   reset: ResetLine | null;
   changes: ChangeLine[];

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PushResponse } from '../../../src-shared/sync/protocol';
 import type { CaseSubmitPayload } from '../../../src-shared/cases/schema';
 import type { Store } from '../../db/store';
-import { describeStores, pull, resetStore, seedData, seedPeople } from '../../test/helpers';
+import { describeStores, pull, resetAndSeed, type seedPeople } from '../../test/helpers';
 
 let store: Store;
 let app: FastifyInstance;
@@ -39,9 +39,7 @@ describeStores('case.submit', (ctx) => {
   beforeEach(async () => {
     store = ctx.store;
     app = ctx.app;
-    await resetStore(store);
-    t = await seedPeople(store);
-    await seedData(store);
+    t = await resetAndSeed(store);
   });
 
   it('stores the case with its outcomes and publishes it to the team that sees the customer only', async () => {
