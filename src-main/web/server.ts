@@ -73,6 +73,19 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     res.end(json);
   };
 
+  /** One method call, for both transports: the reply envelope and its HTTP status. */
+  const callApi = async (method: string, input: unknown): Promise<{ status: number; body: { ok: boolean; result?: unknown; error?: { code: string; message: string } } }> => {
+    try {
+      return { status: 200, body: { ok: true, result: await opts.app.dispatch(method, input) } };
+    } catch (err) {
+      if (err instanceof ApiError) {
+        return { status: err.code === 'unknown_method' ? 404 : 400, body: { ok: false, error: { code: err.code, message: err.message } } };
+      }
+      log(`api ${method} failed: ${(err as Error).stack ?? String(err)}`);
+      return { status: 500, body: { ok: false, error: { code: 'internal', message: 'internal error (see the host log)' } } };
+    }
+  };
+
   const handleApi = async (req: IncomingMessage, res: ServerResponse, method: string): Promise<void> => {
     if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'bad_request', message: 'use POST' } });
     if (req.headers['x-pronto-client'] === undefined || !/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
@@ -91,16 +104,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     } catch {
       return send(res, 400, { ok: false, error: { code: 'bad_request', message: 'body is not valid JSON' } });
     }
-    try {
-      const result = await opts.app.dispatch(method, input);
-      send(res, 200, { ok: true, result });
-    } catch (err) {
-      if (err instanceof ApiError) {
-        return send(res, err.code === 'unknown_method' ? 404 : 400, { ok: false, error: { code: err.code, message: err.message } });
-      }
-      log(`api ${method} failed: ${(err as Error).stack ?? String(err)}`);
-      send(res, 500, { ok: false, error: { code: 'internal', message: 'internal error (see the host log)' } });
-    }
+    const r = await callApi(method, input);
+    send(res, r.status, r.body);
   };
 
   const serveStatic = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
@@ -172,18 +177,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (!msg || typeof msg !== 'object' || typeof msg.id !== 'number' || typeof msg.method !== 'string') return;
-    const { id, method } = msg;
-    let reply: unknown;
-    try {
-      reply = { id, ok: true, result: await opts.app.dispatch(method, msg.input ?? {}) };
-    } catch (err) {
-      if (err instanceof ApiError) reply = { id, ok: false, error: { code: err.code, message: err.message } };
-      else {
-        log(`api ${method} failed: ${(err as Error).stack ?? String(err)}`);
-        reply = { id, ok: false, error: { code: 'internal', message: 'internal error (see the host log)' } };
-      }
-    }
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    const { body } = await callApi(msg.method, msg.input ?? {});
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id, ...body }));
   };
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
