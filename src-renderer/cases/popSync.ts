@@ -4,7 +4,7 @@
 // Softphone calls: their SIP Call-ID comes from telephony/popLink; when the softphone says a call
 // ended, its case goes into wrap-up. Simulated calls get a `sim-…` call id of their own.
 //
-// Off the pop path: a call's draft is started CASE_SETTLE_MS after its pop went on screen (the pop
+// Off the pop path: a call's draft is started POP_SETTLE_MS after its pop went on screen (the pop
 // paints first), at once when the call is answered. A pop replaced before then (calls ringing in
 // a burst, each newer one on screen for a moment) gets no draft of its own; until the draft is on
 // screen the case panel does not take typing (see CasePanel's `waiting`).
@@ -13,11 +13,7 @@ import { callOfPop } from '../telephony/popLink';
 import { getCall, useTelephony } from '../telephony/store';
 import { bridge } from '../bridge';
 import { newSimCallId, useCases } from './store';
-
 import { POP_SETTLE_MS } from '../app/settle';
-
-/** How long a call's pop stays on screen before its draft case is started. */
-export const CASE_SETTLE_MS = POP_SETTLE_MS;
 
 const simIds = new Map<number, string>();
 function simCallId(popCallId: number): string {
@@ -62,7 +58,7 @@ function cancelDeferred(): void {
 function deferStart(callId: string): void {
   if (deferred?.callId === callId) return;
   cancelDeferred();
-  deferred = { callId, timer: setTimeout(startDeferred, CASE_SETTLE_MS) };
+  deferred = { callId, timer: setTimeout(startDeferred, POP_SETTLE_MS) };
   useCases.setState({ pendingCallId: callId });
   if (useTelephony.getState().pinnedId === callId) startDeferred();
 }

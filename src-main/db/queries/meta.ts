@@ -7,3 +7,7 @@ export function getMeta(sqlite: Sqlite, key: string): string | null {
 export function setMeta(sqlite: Sqlite, key: string, value: string): void {
   sqlite.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
+
+export function deleteMeta(sqlite: Sqlite, key: string): void {
+  sqlite.prepare('DELETE FROM meta WHERE key = ?').run(key);
+}

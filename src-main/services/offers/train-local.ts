@@ -2,6 +2,7 @@
 // JSON in `meta` (key `offer_model`), load it back. The training itself is the shared, pure
 // OfferTrainer (the hub runs the same over PostgreSQL); this file only streams rows into it.
 import type { Sqlite } from '../../db/store';
+import { setMeta } from '../../db/queries/meta';
 import { CustomerRows, OfferTrainer, type TrainerOptions } from '../../../src-shared/offers/train';
 import { parseModel, type OfferModel } from '../../../src-shared/offers/model';
 import type { OfferOutcome } from '../../../src-shared/offers/schema';
@@ -46,8 +47,7 @@ function storedVersion(sqlite: Sqlite): number {
 }
 
 export function saveModel(sqlite: Sqlite, model: OfferModel): void {
-  sqlite.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-    .run(OFFER_MODEL_KEY, JSON.stringify(model));
+  setMeta(sqlite, OFFER_MODEL_KEY, JSON.stringify(model));
 }
 
 /** The stored model; `model: null` with no `error` when none was ever trained. */

@@ -10,6 +10,7 @@ import type { FeedRecord } from '../../../src-shared/feeds/node/csv';
 import type { CustomerRow } from '../../../src-shared/feeds/spec';
 import { parseModel } from '../../../src-shared/offers/model';
 import { OFFER_MODEL_KEY, saveModel } from '../offers/train-local';
+import { deleteMeta, setMeta } from '../../db/queries/meta';
 
 /** meta key: why the last offer model pulled from the hub was refused (absent when it was fine). */
 export const OFFER_MODEL_REJECTED_KEY = 'offer_model_rejected';
@@ -40,7 +41,6 @@ export function makeApplier(sqlite: Sqlite, hooks: ApplierHooks = {}) {
       "DELETE FROM cases WHERE case_id = ? AND origin = 'hub'",
     ].map((s) => sqlite.prepare(s)),
     disposition: sqlite.prepare('DELETE FROM dispositions WHERE code = ?'),
-    offerModel: sqlite.prepare('DELETE FROM meta WHERE key = ?'),
     product: sqlite.prepare('DELETE FROM products WHERE sku = ?'),
     purchase: sqlite.prepare('DELETE FROM purchases WHERE order_id = ? AND sku = ?'),
     account: sqlite.prepare('DELETE FROM accounts WHERE customer_id = ?'),
@@ -83,8 +83,6 @@ export function makeApplier(sqlite: Sqlite, hooks: ApplierHooks = {}) {
     INSERT INTO dispositions (code, category, label_en, label_it, position, active) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (code) DO UPDATE SET category = excluded.category, label_en = excluded.label_en, label_it = excluded.label_it,
       position = excluded.position, active = excluded.active`);
-  const setMetaStmt = sqlite.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
-  const delMetaStmt = sqlite.prepare('DELETE FROM meta WHERE key = ?');
 
   const upsertCase = (c: EntityData['case']): void => {
     // A case made here comes back from the hub once delivered: it is the same case, and the
@@ -101,12 +99,12 @@ export function makeApplier(sqlite: Sqlite, hooks: ApplierHooks = {}) {
     if (!r.ok) {
       // Keep the model we have: a bad model must neither replace it nor block the rest of sync.
       const why = `offer model v${data.version} from the hub is invalid and was not used (${r.reason})`;
-      setMetaStmt.run(OFFER_MODEL_REJECTED_KEY, why);
+      setMeta(sqlite, OFFER_MODEL_REJECTED_KEY, why);
       hooks.warn?.(why);
       return;
     }
     saveModel(sqlite, r.model);
-    delMetaStmt.run(OFFER_MODEL_REJECTED_KEY);
+    deleteMeta(sqlite, OFFER_MODEL_REJECTED_KEY);
   };
 
   const contactAsCustomer = (c: EntityData['contact']): CustomerRow => ({
@@ -134,7 +132,7 @@ export function makeApplier(sqlite: Sqlite, hooks: ApplierHooks = {}) {
             for (const s of del.case) s.run(c.key);
             break;
           case 'offerModel':
-            del.offerModel.run(OFFER_MODEL_KEY);
+            deleteMeta(sqlite, OFFER_MODEL_KEY);
             break;
           default:
             del[c.entity].run(c.key);
