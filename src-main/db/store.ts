@@ -6,8 +6,10 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
+import { finishDeferredIndexes } from './queries/indexes';
 
-export type Sqlite = Database.Database;
+export type { Sqlite } from './sqlite';
+import type { Sqlite } from './sqlite';
 export type Drizzle = BetterSQLite3Database<typeof schema>;
 
 export const STORE_FILE = 'pronto.sqlite';
@@ -51,7 +53,11 @@ export function openStore(dataDir: string, opts: OpenOptions = {}): Store {
   if (!opts.readonly) configure(sqlite);
   else sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
-  if (!opts.readonly) migrate(db, { migrationsFolder: opts.migrationsDir ?? defaultMigrationsDir() });
+  if (!opts.readonly) {
+    migrate(db, { migrationsFolder: opts.migrationsDir ?? defaultMigrationsDir() });
+    // A bulk load killed midway left indexes aside: build them now, the pop needs them.
+    finishDeferredIndexes(sqlite);
+  }
   return {
     sqlite,
     db,

@@ -1,4 +1,4 @@
-import type { Sqlite } from '../store';
+import type { Sqlite } from '../sqlite';
 
 export function getMeta(sqlite: Sqlite, key: string): string | null {
   return (sqlite.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined) ?? null;

@@ -1,6 +1,6 @@
 // The hot path: every statement of the pop, prepared once per connection. Raw (array) rows and
 // pluck where it matters: measured here, object rows and per-call query building cost 4-5x.
-import type { Sqlite } from '../store';
+import type { Sqlite } from '../sqlite';
 
 export const POP_PURCHASES = 50;
 

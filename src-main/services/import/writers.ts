@@ -1,14 +1,30 @@
 // Upsert statements per feed, prepared once per import connection. Each writer applies a batch
 // of validated rows; the caller owns the transaction (one per file: all or nothing).
 import type { Sqlite } from '../../db/store';
-import type { FeedKind } from '../../../src-shared/feeds/spec';
+import type { CustomerRow, FeedKind } from '../../../src-shared/feeds/spec';
 import { phoneSearchTokens, type Region } from '../../../src-shared/phone/normalize';
 import type { FeedRecord } from '../../../src-shared/feeds/node/csv';
 
 export type Writer<K extends FeedKind> = (records: FeedRecord<K>[]) => void;
 
+/** The phone text the search index holds for a customer (E.164 digits, national, as written). */
+export function customerSearchPhones(c: Pick<CustomerRow, 'country' | 'phones'>): string {
+  let text = '';
+  for (const p of c.phones) text += phoneSearchTokens(p.e164, c.country as Region, p.raw) + ' ';
+  return text;
+}
 
-export function makeWriters(sqlite: Sqlite): { [K in FeedKind]: Writer<K> } {
+/**
+ * Rows packed flat by the pull worker (sync/packed.ts PACKED_COLUMNS gives the field order,
+ * which is also these statements' parameter order).
+ */
+export interface PackedWriters {
+  purchase(v: unknown[]): void;
+  account(v: unknown[]): void;
+  credit(v: unknown[]): void;
+}
+
+export function makeWriters(sqlite: Sqlite): { [K in FeedKind]: Writer<K> } & { packed: PackedWriters } {
   const upsertCustomer = sqlite.prepare(`
     INSERT INTO customers (customer_id, name, company, email, segment, region, country, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -52,6 +68,18 @@ export function makeWriters(sqlite: Sqlite): { [K in FeedKind]: Writer<K> } {
       status = excluded.status, risk_class = excluded.risk_class, reviewed_at = excluded.reviewed_at`);
 
   return {
+    packed: {
+      purchase(v) {
+        // (order_id, sku, customer_id, …): the same order as PACKED_COLUMNS.purchase
+        for (let i = 0; i < v.length; i += 7) upsertPurchase.run(v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5], v[i + 6]);
+      },
+      account(v) {
+        for (let i = 0; i < v.length; i += 7) upsertAccount.run(v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5], v[i + 6]);
+      },
+      credit(v) {
+        for (let i = 0; i < v.length; i += 7) upsertCredit.run(v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5], v[i + 6]);
+      },
+    },
     customers(records) {
       // Statement by statement over the batch rather than row by row: each B-tree stays hot in
       // the page cache (measured ~2x faster than interleaving five statements per row).
@@ -73,10 +101,8 @@ export function makeWriters(sqlite: Sqlite): { [K in FeedKind]: Writer<K> } {
       }
       for (const id of ids) if (id <= before) deleteSearch.run(id);
       for (let i = 0; i < records.length; i++) {
-        const c = records[i]!.row;
-        let searchPhones = '';
-        for (const p of c.phones) searchPhones += phoneSearchTokens(p.e164, c.country as Region, p.raw) + ' ';
-        insertSearch.run(ids[i], c.name, c.company, c.email, c.customerId, searchPhones);
+        const c = records[i]!.row as CustomerRow & { searchPhones?: string };
+        insertSearch.run(ids[i], c.name, c.company, c.email, c.customerId, c.searchPhones ?? customerSearchPhones(c));
       }
     },
     products(records) {

@@ -11,6 +11,7 @@ import type { CustomerRow } from '../../../src-shared/feeds/spec';
 import { parseModel } from '../../../src-shared/offers/model';
 import { OFFER_MODEL_KEY, saveModel } from '../offers/train-local';
 import { deleteMeta, setMeta } from '../../db/queries/meta';
+import { isPacked, type PageItem } from './packed';
 
 /** meta key: why the last offer model pulled from the hub was refused (absent when it was fine). */
 export const OFFER_MODEL_REJECTED_KEY = 'offer_model_rejected';
@@ -113,10 +114,15 @@ export function makeApplier(sqlite: Sqlite, hooks: ApplierHooks = {}) {
   });
 
   /** Applies changes in order; consecutive upserts of one entity go to the bulk writers together. */
-  return function apply(changes: ChangeLine[]): void {
+  return function apply(changes: readonly PageItem[]): void {
     let i = 0;
     while (i < changes.length) {
       const c = changes[i]!;
+      if (isPacked(c)) {
+        w.packed[c[0]](c[2]);
+        i++;
+        continue;
+      }
       if (c.op === 'delete') {
         switch (c.entity) {
           case 'customer':
@@ -141,7 +147,10 @@ export function makeApplier(sqlite: Sqlite, hooks: ApplierHooks = {}) {
         continue;
       }
       let j = i;
-      while (j < changes.length && changes[j]!.op === 'upsert' && changes[j]!.entity === c.entity) j++;
+      for (; j < changes.length; j++) {
+        const x = changes[j]!;
+        if (isPacked(x) || x.op !== 'upsert' || x.entity !== c.entity) break;
+      }
       const run = changes.slice(i, j) as Extract<ChangeLine, { op: 'upsert' }>[];
       const recs = <T>(f: (x: Extract<ChangeLine, { op: 'upsert' }>) => T): FeedRecord<never>[] =>
         run.map((x) => ({ line: x.seq, row: f(x) })) as unknown as FeedRecord<never>[];

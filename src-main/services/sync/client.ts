@@ -6,10 +6,10 @@ import type { Sqlite } from '../../db/store';
 import { getMeta, setMeta } from '../../db/queries/meta';
 import { Outbox } from './outbox';
 import { makeApplier, clearSynced } from './apply';
-import {
-  parsePullLine, PushResponse, PokeMessage, PUSH_MAX_MUTATIONS, EntityData,
-  type ChangeLine, type CheckpointLine, type Entity,
-} from '../../../src-shared/sync/protocol';
+import { PushResponse, PokeMessage, PUSH_MAX_MUTATIONS, type Entity } from '../../../src-shared/sync/protocol';
+import { fetchPage, hubFetch, safeJson, SyncError, type PageRequest } from './page';
+import { inThreadPages, threadPage, workerPages, type AppliedPage, type PageStream } from './pages';
+import { deferIndexes, finishDeferredIndexes, pendingIndexes } from '../../db/queries/indexes';
 import type { SyncStatus } from '../../../src-shared/sync/status';
 
 export interface SyncOptions {
@@ -25,11 +25,7 @@ export interface SyncOptions {
   log?: (line: string) => void;
 }
 
-export class SyncError extends Error {
-  constructor(message: string, public transient: boolean) {
-    super(message);
-  }
-}
+export { SyncError };
 
 const META = { cursor: 'sync_cursor', scope: 'sync_scope', at: 'sync_at', client: 'client_id' } as const;
 
@@ -91,112 +87,111 @@ export class SyncClient {
   }
 
   private async request(path: string, init: RequestInit = {}): Promise<Response> {
-    let res: Response;
+    return this.online(hubFetch(this.base + path, this.opts.token, init));
+  }
+
+  /** Tracks reachability from the outcome of any hub call. */
+  private async online<T>(p: Promise<T>): Promise<T> {
     try {
-      res = await fetch(this.base + path, { ...init, headers: { ...this.headers(), ...(init.headers as Record<string, string> | undefined) } });
+      const v = await p;
+      this.state.online = true;
+      return v;
     } catch (err) {
-      this.state.online = false;
-      throw new SyncError(`hub unreachable: ${(err as Error).cause ? String((err as { cause: unknown }).cause) : (err as Error).message}`, true);
+      if (err instanceof SyncError) this.state.online = !err.offline;
+      throw err;
     }
-    this.state.online = true;
-    if (res.ok) return res;
-    const body = await res.text().catch(() => '');
-    let message = body.slice(0, 300);
-    try {
-      const j = JSON.parse(body) as { message?: string; issues?: { path: string; message: string }[] };
-      message = [j.message, ...(j.issues ?? []).map((i) => `${i.path}: ${i.message}`)].filter(Boolean).join('; ');
-    } catch { /* not JSON */ }
-    throw new SyncError(`hub ${res.status} on ${path.split('?')[0]}: ${message}`, res.status >= 500 || res.status === 429);
+  }
+
+  private pageRequest(total: boolean): PageRequest {
+    return {
+      base: this.base, token: this.opts.token, after: this.cursor, scope: getMeta(this.sqlite, META.scope),
+      limit: this.opts.pageSize ?? 50_000, total,
+    };
   }
 
   /**
-   * Pulls one page and applies it with its checkpoint in ONE transaction. A page that is cut
-   * short (no checkpoint line) or has any malformed line is rejected whole: nothing applied,
-   * cursor unchanged.
+   * Applies a page with its checkpoint in ONE transaction.
+   * Why one transaction: the page's rows and the cursor that says "I have them" must land
+   * together. Killed before COMMIT, we pull this page again; after, we never pull it twice.
    */
-  async pullPage(): Promise<{ count: number; more: boolean; checkpoint: number; totalAfter: number | null }> {
-    const after = this.cursor;
-    const scope = getMeta(this.sqlite, META.scope);
-    const q = new URLSearchParams({ after: String(after), limit: String(this.opts.pageSize ?? 50_000) });
-    if (scope) q.set('scope', scope);
-    if (after === 0 || this.state.progress) q.set('total', '1');
-    const res = await this.request(`/v1/sync/pull?${q}`, { headers: { 'Accept-Encoding': 'gzip' } });
-    if (!res.body) throw new SyncError('hub sent an empty pull response', true);
-    const changes: ChangeLine[] = [];
-    let checkpoint: CheckpointLine | null = null;
-    let reset = false;
-    let lineNo = 0;
-    const decoder = new TextDecoder();
-    let buf = '';
-    const take = (line: string): void => {
-      lineNo++;
-      if (!line.trim()) return;
-      if (checkpoint) throw new SyncError(`pull page: line ${lineNo}: data after the checkpoint line`, false);
-      let parsed;
-      try {
-        parsed = parsePullLine(line);
-      } catch (err) {
-        throw new SyncError(`pull page rejected: line ${lineNo}: ${describeBadLine(line, err)}`, false);
-      }
-      if ('checkpoint' in parsed) checkpoint = parsed;
-      else if ('reset' in parsed) {
-        if (lineNo !== 1) throw new SyncError(`pull page rejected: line ${lineNo}: reset must be the first line`, false);
-        reset = true;
-      } else changes.push(parsed);
-    };
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          take(buf.slice(0, nl));
-          buf = buf.slice(nl + 1);
-        }
-      }
-    } catch (err) {
-      if (err instanceof SyncError) throw err;
-      throw new SyncError(`pull interrupted: ${(err as Error).message}`, true);
-    }
-    if (buf.trim()) take(buf);
-    const cp = checkpoint as CheckpointLine | null;
-    if (!cp) throw new SyncError('pull page cut short (no checkpoint line): discarded', true);
-    for (let i = 1; i < changes.length; i++) {
-      if (changes[i]!.seq <= changes[i - 1]!.seq) throw new SyncError(`pull page rejected: change seq ${changes[i]!.seq} out of order`, false);
-    }
-    // Why one transaction: the page's rows and the cursor that says "I have them" must land
-    // together. Killed before COMMIT, we pull this page again; after, we never pull it twice.
+  private applyPage(page: AppliedPage): void {
+    const cp = page.checkpoint;
     this.sqlite.transaction(() => {
-      if (reset) clearSynced(this.sqlite);
-      this.apply(changes);
+      if (page.reset) clearSynced(this.sqlite);
+      this.apply(page.items);
       setMeta(this.sqlite, META.cursor, String(cp.checkpoint));
       setMeta(this.sqlite, META.scope, cp.scope);
       setMeta(this.sqlite, META.at, new Date().toISOString());
     }).immediate();
-    if (changes.length) this.opts.onChanged?.(changes.length, new Set(changes.map((c) => c.entity)));
-    return { count: changes.length, more: cp.more, checkpoint: cp.checkpoint, totalAfter: cp.total_after ?? null };
+    if (page.count) this.opts.onChanged?.(page.count, page.entities);
   }
 
-  /** Pulls until the hub has nothing more, reporting progress (rows, percent, ETA). */
+  /** Pulls one page and applies it (a malformed or cut-short page: nothing applied, cursor unchanged). */
+  async pullPage(): Promise<{ count: number; more: boolean; checkpoint: number; totalAfter: number | null }> {
+    const page = threadPage(await this.online(fetchPage(this.pageRequest(this.state.progress !== null))));
+    this.applyPage(page);
+    const cp = page.checkpoint;
+    return { count: page.count, more: cp.more, checkpoint: cp.checkpoint, totalAfter: cp.total_after ?? null };
+  }
+
+  /**
+   * Pulls until the hub has nothing more, reporting progress (rows, percent, ETA). The first
+   * page says how much is coming; a long pull (initial sync) then fetches the rest in a worker.
+   */
   async pullAll(): Promise<number> {
+    const t0 = Date.now();
     let rows = 0;
     let total: number | null = null;
-    const t0 = Date.now();
+    let stream: PageStream | null = null;
+    let page: AppliedPage | null = threadPage(await this.online(fetchPage(this.pageRequest(true))));
+    const after = page.checkpoint.total_after;
+    if (after !== undefined) total = page.count + after;
+    this.beginBulk(total ?? 0);
     try {
-      for (;;) {
-        const p = await this.pullPage();
-        rows += p.count;
-        if (p.totalAfter !== null) total = rows + p.totalAfter;
-        if (p.more) {
-          const percent = total ? Math.min(100, (rows / total) * 100) : null;
-          const rate = rows / Math.max(0.001, (Date.now() - t0) / 1000);
-          this.state.progress = { rows, total, percent, etaS: total ? Math.max(0, (total - rows) / rate) : null };
-          this.emit();
-        } else break;
+      while (page) {
+        this.applyPage(page);
+        rows += page.count;
+        if (!page.checkpoint.more) break;
+        const rate = rows / Math.max(0.001, (Date.now() - t0) / 1000);
+        this.state.progress = {
+          rows, total, percent: total ? Math.min(100, (rows / total) * 100) : null,
+          etaS: total ? Math.max(0, (total - rows) / rate) : null,
+        };
+        this.emit();
+        if (!stream) {
+          const rest = this.pageRequest(false);
+          stream = (after ?? 0) >= workerMinRows() ? workerPages(rest) : inThreadPages(rest);
+          if (stream.via === 'worker') this.opts.log?.(`sync: ${after} changes to pull, fetched and checked in a worker thread`);
+        }
+        page = await this.online(stream.next());
       }
     } finally {
+      stream?.close();
+      // Also after an error: the pop must not stay without its indexes while we are offline.
+      this.endBulk();
       this.state.progress = null;
     }
     return rows;
+  }
+
+  /**
+   * A pull at least as large as what the store holds (an initial sync, a resync after a scope
+   * change) builds the purchase-history index once at its end instead of row by row. Pops during
+   * the load still work, reading purchases without that index.
+   */
+  private beginBulk(incoming: number): void {
+    if (pendingIndexes(this.sqlite).length) return; // resuming a bulk load that was killed
+    if (incoming < bulkMinRows()) return;
+    const held = this.sqlite.prepare('SELECT coalesce(max(rowid), 0) FROM purchases').pluck().get() as number;
+    if (incoming < held) return;
+    const set = deferIndexes(this.sqlite, SYNC_BULK_INDEXES);
+    if (set.length) this.opts.log?.(`sync: ${incoming} changes to pull: building ${SYNC_BULK_INDEXES.join(', ')} at the end`);
+  }
+
+  private endBulk(): void {
+    const t = performance.now();
+    const n = finishDeferredIndexes(this.sqlite);
+    if (n) this.opts.log?.(`sync: ${n} deferred index(es) built in ${Math.round(performance.now() - t)} ms`);
   }
 
   /** Sends the outbox in order, in batches; transient errors leave it for the next attempt. */
@@ -332,25 +327,15 @@ export function backoff(attempt: number): number {
   return Math.round(cap / 2 + Math.random() * (cap / 2));
 }
 
-/** Names the field that is wrong, not just "invalid input" (the union hides which member failed). */
-function describeBadLine(line: string, err: unknown): string {
-  const v = safeJson(line) as { entity?: string; op?: string; data?: unknown } | null;
-  if (v === null) return `not valid JSON: ${line.slice(0, 80)}`;
-  if (v.op === 'upsert' && typeof v.entity === 'string' && v.entity in EntityData) {
-    const r = EntityData[v.entity as keyof typeof EntityData].safeParse(v.data);
-    if (!r.success) {
-      const i = r.error.issues[0]!;
-      return `data.${i.path.join('.')}: ${i.message} (${v.entity})`;
-    }
-  }
-  const i = (err as { issues?: { path: (string | number)[]; message: string }[] }).issues?.[0];
-  return i ? `${i.path.join('.') || 'line'}: ${i.message}` : (err as Error).message;
+/** Indexes an initial sync builds at its end (see db/queries/indexes.ts for the measured gain). */
+const SYNC_BULK_INDEXES = ['purchases_customer_time'];
+
+/** A pull at least this long (and at least as long as the store) builds its indexes at the end. */
+function bulkMinRows(): number {
+  return Number(process.env.PRONTO_SYNC_BULK_MIN_ROWS ?? 100_000);
 }
 
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return null;
-  }
+/** Rows still to come above which a pull fetches in a worker thread (env override for tests). */
+function workerMinRows(): number {
+  return Number(process.env.PRONTO_SYNC_WORKER_MIN_ROWS ?? 100_000);
 }

@@ -177,6 +177,35 @@ describe('desktop ⇄ hub sync', () => {
       expect(store.sqlite.prepare('SELECT count(*) FROM products').pluck().get()).toBe(0);
     }
   });
+  it('a long pull fetches in a worker thread; a bad page there stops it with the line named, the pages before it kept', async () => {
+    const product = (seq: number): string =>
+      `{"seq":${seq},"entity":"product","op":"upsert","key":"P${seq}","data":{"sku":"P${seq}","name":"p${seq}","category":"","family":"","tier":1,"priceMinor":100,"currency":"EUR","margin":0.1}}`;
+    const cp = (n: number, more: boolean, totalAfter?: number): string =>
+      JSON.stringify({ checkpoint: n, more, count: 2, scope: 's', at: '2026-01-01T00:00:00.000Z', ...(totalAfter === undefined ? {} : { total_after: totalAfter }) });
+    const pages: Record<string, string> = {
+      0: `${product(1)}\n${product(2)}\n${cp(2, true, 500_000)}\n`,
+      2: `${product(3)}\n${product(4)}\n${cp(4, true)}\n`,
+      4: `${product(5)}\n{"seq":6,"entity":"product","op":"upsert","key":"P6","data":{"sku":"P6"}}\n${cp(6, false)}\n`,
+    };
+    const fake: Server = createServer((req, res) => {
+      const after = new URL(req.url!, 'http://x').searchParams.get('after')!;
+      res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+      res.end(pages[after] ?? cp(Number(after), false));
+    });
+    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise<void>((r) => fake.close(() => r())));
+    const addr = fake.address();
+    const { store } = desktop();
+    const conn = openConnection(store);
+    const logs: string[] = [];
+    const c = new SyncClient(conn, { hubUrl: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`, token: 't', log: (l) => logs.push(l) });
+    cleanups.push(() => { conn.close(); });
+    await expect(c.syncOnce()).rejects.toThrow(/line 2: data\.name/);
+    expect(logs.join('\n')).toMatch(/worker thread/);
+    expect(c.cursor).toBe(4);
+    expect(store.sqlite.prepare('SELECT sku FROM products ORDER BY sku').pluck().all()).toEqual(['P1', 'P2', 'P3', 'P4']);
+    expect(c.status().error).toMatch(/line 2: data\.name/);
+  });
 });
 
 describe('crash safety (kill -9 of the sync process)', () => {
@@ -195,8 +224,11 @@ describe('crash safety (kill -9 of the sync process)', () => {
     bigToken = await issueToken(hub, 'eve');
   }, 240_000);
 
-  function runSync(dir: string, killAfterMs: number | null): Promise<number | null> {
-    const child = spawn(process.execPath, ['bin/pronto.mjs', 'sync', '--data-dir', dir, '--hub', url, '--token', bigToken, '--once', '--page-size', '400'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  /** `worker`: fetch pages in the pull worker thread however short the pull (both paths get killed). */
+  function runSync(dir: string, killAfterMs: number | null, worker = false): Promise<number | null> {
+    // the worker runs also build the purchase index at the end (bulk mode), so kills hit that too
+    const env = { ...process.env, PRONTO_SYNC_WORKER_MIN_ROWS: worker ? '0' : '1000000000', PRONTO_SYNC_BULK_MIN_ROWS: worker ? '0' : '1000000000' };
+    const child = spawn(process.execPath, ['bin/pronto.mjs', 'sync', '--data-dir', dir, '--hub', url, '--token', bigToken, '--once', '--page-size', '400'], { stdio: ['ignore', 'ignore', 'pipe'], env });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
@@ -222,15 +254,18 @@ describe('crash safety (kill -9 of the sync process)', () => {
     crashed.store.close();
     let kills = 0;
     for (let i = 0; i < 6; i++) {
-      const r = await runSync(crashed.dir, 700 + Math.floor(Math.random() * 1500));
+      const r = await runSync(crashed.dir, 700 + Math.floor(Math.random() * 1500), i % 2 === 1);
       if (r === null) kills++;
     }
-    expect(await runSync(crashed.dir, null)).toBe(0);
+    expect(await runSync(crashed.dir, null, true)).toBe(0);
     const after = openStore(crashed.dir);
     cleanups.push(() => after.close());
     expect(after.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(dump(after)).toBe(expected);
     expect(kills).toBeGreaterThan(0);
+    const indexes = (s: Store) => s.sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").raw().all();
+    expect(indexes(after)).toEqual(indexes(reference));
+    expect(after.sqlite.prepare("SELECT count(*) FROM meta WHERE key = 'deferred_indexes'").pluck().get()).toBe(0);
   }, 240_000);
 
   it('a push killed at random points delivers every mutation exactly once', async () => {

@@ -1,0 +1,110 @@
+// The pages of one pull, in order, fetched ahead of the writer: while the sync thread writes
+// page N, page N+1 is already on its way. Long pulls fetch and validate in a worker thread (on
+// two cores the parsing then runs beside the SQLite writes instead of between them); short ones
+// stay on this thread, where starting a worker would cost more than it saves.
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fetchPage, SyncError, type Page, type PageRequest, type WorkerMessage } from './page';
+import type { PageItem } from './packed';
+import type { CheckpointLine, Entity } from '../../../src-shared/sync/protocol';
+
+export interface AppliedPage {
+  items: PageItem[];
+  /** Change lines in the page (a packed run holds several). */
+  count: number;
+  entities: ReadonlySet<Entity>;
+  checkpoint: CheckpointLine;
+  reset: boolean;
+}
+
+/** A page parsed on this thread, as the writer takes it. */
+export function threadPage(p: Page): AppliedPage {
+  return { items: p.changes, count: p.changes.length, entities: new Set(p.changes.map((c) => c.entity)), checkpoint: p.checkpoint, reset: p.reset };
+}
+
+export interface PageStream {
+  readonly via: 'thread' | 'worker';
+  /** The next page in stream order; null once the page without `more` has been returned. */
+  next(): Promise<AppliedPage | null>;
+  close(): void;
+}
+
+/** Pages after `first`, on this thread, one request ahead. */
+export function inThreadPages(first: PageRequest): PageStream {
+  let pending: Promise<Page> | null = fetchPage(first);
+  pending.catch(() => {}); // observed by next(); no unhandled rejection if closed early
+  return {
+    via: 'thread',
+    async next() {
+      if (!pending) return null;
+      const page = await pending;
+      const cp = page.checkpoint;
+      pending = cp.more ? fetchPage({ ...first, after: cp.checkpoint, scope: cp.scope, total: false }) : null;
+      pending?.catch(() => {});
+      return threadPage(page);
+    },
+    close() {
+      pending = null;
+    },
+  };
+}
+
+function workerBootstrap(): string | null {
+  if (process.env.PRONTO_SYNC_WORKER === '0') return null;
+  try {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const file = join(here, 'pull-worker.mjs');
+    // Only beside its TypeScript source (the tsx-run CLI and web host); a bundle pulls in-thread.
+    return existsSync(file) && existsSync(join(here, 'pull-worker.ts')) ? file : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Pages after `first` from a worker thread, or in-thread where no worker can be started. */
+export function workerPages(first: PageRequest): PageStream {
+  const boot = workerBootstrap();
+  if (!boot) return inThreadPages(first);
+  const worker = new Worker(boot, { workerData: first });
+  const queue: (WorkerMessage | { type: 'error'; message: string; transient: boolean; offline: boolean })[] = [];
+  let waiter: (() => void) | null = null;
+  let done = false;
+  const push = (m: (typeof queue)[number]): void => {
+    queue.push(m);
+    waiter?.();
+    waiter = null;
+  };
+  worker.on('message', (m: WorkerMessage) => push(m));
+  worker.on('error', (err) => push({ type: 'error', message: `pull worker: ${err.message}`, transient: true, offline: false }));
+  worker.on('exit', (code) => {
+    if (!done) push({ type: 'error', message: `pull worker exited (${code})`, transient: true, offline: false });
+  });
+  const close = (): void => {
+    if (done) return;
+    done = true;
+    void worker.terminate();
+  };
+  return {
+    via: 'worker',
+    async next() {
+      for (;;) {
+        const m = queue.shift();
+        if (m) {
+          if (m.type === 'page') {
+            worker.postMessage('ack');
+            // Validated by the worker with the protocol's schemas; here it only needs parsing.
+            return { items: JSON.parse(m.json) as PageItem[], count: m.count, entities: new Set(m.entities), checkpoint: m.checkpoint, reset: m.reset };
+          }
+          close();
+          if (m.type === 'end') return null;
+          throw new SyncError(m.message, m.transient, m.offline);
+        }
+        if (done) return null;
+        await new Promise<void>((r) => (waiter = r));
+      }
+    },
+    close,
+  };
+}
