@@ -3,7 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { openStore, type Store } from '../../db/store';
 import { tempDir } from '../../test-support/fixtures';
 import { makeApplier } from './apply';
-import { packPage, type PageItem } from './packed';
+import { isPacked, packPage, type PageItem } from './packed';
 import { purchaseKey, type ChangeLine, type EntityData } from '../../../src-shared/sync/protocol';
 
 const cleanups: (() => void)[] = [];
@@ -65,7 +65,7 @@ it('a packed page writes the same store as its change lines, in the same order (
   const lines = changes.map((c) => JSON.stringify(c));
   const packed = JSON.parse(packPage(changes, lines)) as PageItem[];
   // purchases, accounts and credit travel as flat runs; the rest as lines
-  expect(packed.filter(Array.isArray).map((r) => [r[0], r[1]])).toEqual([['purchase', 2], ['purchase', 1], ['account', 2], ['credit', 1], ['credit', 1]]);
+  expect(packed.filter(isPacked).map((r) => [r[0], r[1]])).toEqual([['purchase', 2], ['purchase', 1], ['account', 2], ['credit', 1], ['credit', 1]]);
 
   const a = store();
   const b = store();

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { readFeed, type FeedProblem, type FeedRecord, type FeedSource, type ReadFeedOptions } from './csv';
 import type { FeedKind } from '../spec';
+import { unflatten } from './flat';
 
 /** Smaller files are parsed in-thread (starting a worker costs ~100 ms); env override for tests. */
 const minBytes = (): number => Number(process.env.PRONTO_IMPORT_WORKER_MIN_BYTES ?? 4 << 20);
@@ -30,7 +31,7 @@ export function readFeedAuto<K extends FeedKind>(kind: K, src: FeedSource, opts:
 }
 
 type Msg<K extends FeedKind> =
-  | { type: 'batch'; records: FeedRecord<K>[]; problems: FeedProblem[] }
+  | { type: 'batch'; records?: FeedRecord<K>[]; flat?: unknown[]; problems: FeedProblem[] }
   | { type: 'done'; seen: number; problems: FeedProblem[] }
   | { type: 'error'; message: string };
 
@@ -59,7 +60,7 @@ function readFeedInWorker<K extends FeedKind>(boot: string, kind: K, path: strin
         const problems = [...m.problems];
         const ok: FeedRecord<K>[] = [];
         if (m.type === 'batch') {
-          for (const rec of m.records) {
+          for (const rec of m.records ?? unflatten(kind, m.flat!)) {
             const issue = opts.check?.(rec.row, rec.line);
             if (issue) problems.push({ line: rec.line, ...issue });
             else ok.push(rec);

@@ -3,6 +3,7 @@
 // At most a few batches are in flight, so memory stays bounded whatever the file size.
 import { parentPort, workerData } from 'node:worker_threads';
 import { readFeed, type FeedProblem } from './csv';
+import { flatten } from './flat';
 import type { FeedKind } from '../spec';
 
 const MAX_IN_FLIGHT = 3;
@@ -21,7 +22,8 @@ readFeed(kind, path, {
   batchSize,
   onProblem: (p) => problems.push(p),
   onBatch: async (records) => {
-    port.postMessage({ type: 'batch', records, problems });
+    const flat = flatten(kind, records);
+    port.postMessage(flat ? { type: 'batch', flat, problems } : { type: 'batch', records, problems });
     problems = [];
     inFlight++;
     while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
