@@ -3,6 +3,8 @@
 import { XSS_COMPANY, XSS_ID, XSS_NAME, XSS_PHONE } from './support/fixtureFeeds';
 import { major, nationalFormat, newestFirst, pickShared, pickSingle, unknownNumber } from './support/data';
 import { expect, money, shot, simulateCall, squash, test } from './support/fixtures';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 
 const LOCALE = 'en-US';
 
@@ -193,6 +195,36 @@ test('credit on hold → an unmissable banner across the pop', async ({ app, fee
   await expect(status).toHaveAttribute('data-status', 'hold');
   await expect(status).toContainText(/hold/i);
   await shot(app, 'pop-hold');
+});
+
+test('first sync still building the purchase index → the pop is there at once and says the history is on its way', async ({ app, feeds, e2e }) => {
+  const pick = pickSingle(feeds, e2e.region, (p) => p.purchases.length >= 3);
+  expect(pick, 'a seeded customer with purchases and an account').not.toBeNull();
+  // What an initial sync does to the store (src-main/services/sync/client.ts beginBulk): the
+  // purchase-history index is set aside until the last page. The host sees it on the next pop.
+  const db = new Database(join(e2e.dataDir, 'pronto.sqlite'));
+  const create = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'purchases_customer_time'").pluck().get() as string;
+  expect(create).toMatch(/CREATE INDEX/);
+  db.exec('DROP INDEX purchases_customer_time');
+  try {
+    await simulateCall(app, nationalFormat(pick!.phone));
+    const pop = app.getByTestId('pop');
+    await expect(pop).toHaveAttribute('data-customer-id', pick!.customer.customerId);
+    await expect(app.getByTestId('pop-balance')).toHaveAttribute('data-amount', String(major(pick!.account.balanceMinor, pick!.account.currency)));
+    await expect(app.getByTestId('pop-purchases-pending')).toBeVisible();
+    await expect(app.getByTestId('pop-purchases-pending')).toContainText(/first sync/i);
+    await expect(app.getByTestId('pop-totals')).toHaveAttribute('data-pending', 'true');
+    await expect(app.getByTestId('pop-purchase-row')).toHaveCount(0);
+    await shot(app, 'pop-history-pending');
+  } finally {
+    db.exec(create);
+    db.close();
+  }
+  // Index back (end of the sync): the next pop has the history again.
+  await simulateCall(app, pick!.phone);
+  await expect(app.getByTestId('pop-purchase-row').first()).toBeVisible();
+  await expect(app.getByTestId('pop-purchases-pending')).toHaveCount(0);
+  await expect(app.getByTestId('pop-totals')).not.toHaveAttribute('data-pending', 'true');
 });
 
 test('credit blocked → red banner', async ({ app, feeds, e2e }) => {

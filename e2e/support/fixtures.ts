@@ -1,18 +1,22 @@
 // Shared test fixtures: the seeded feeds (read once per worker), a page that fails the test on
 // any dialog, page error or CSP violation, and small helpers for the pop.
+import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import { loadFeeds, type Feeds } from './data';
 
 export interface Env {
   url: string;
   region: string;
+  /** The served store's data directory (global-setup.ts). */
+  dataDir: string;
 }
 
 function env(): Env {
   const url = process.env.PRONTO_E2E_URL;
   const region = process.env.PRONTO_E2E_REGION;
-  if (!url || !region) throw new Error('PRONTO_E2E_URL is not set: run through playwright.config.ts (global setup)');
-  return { url, region };
+  const root = process.env.PRONTO_E2E_ROOT;
+  if (!url || !region || !root) throw new Error('PRONTO_E2E_URL is not set: run through playwright.config.ts (global setup)');
+  return { url, region, dataDir: join(root, 'data') };
 }
 
 const IGNORED_CONSOLE = [/directive 'frame-ancestors' is ignored when delivered via a <meta> element/];

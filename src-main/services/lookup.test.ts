@@ -5,6 +5,7 @@ import { LookupService } from './lookup';
 import { SearchService } from './search';
 import { LookupResult } from '../../src-shared/pop/schema';
 import { writeFixtures, tempDir } from '../test-support/fixtures';
+import { deferIndexes, finishDeferredIndexes } from '../db/queries/indexes';
 
 let store: Store;
 let lookup: LookupService;
@@ -95,6 +96,27 @@ describe('pop assembly', () => {
       lifetimeValue: 957.7, last12Months: 599, orderCount: 3,
       firstPurchaseAt: '2023-03-10T10:00:00.000Z', lastPurchaseAt: '2026-09-01T12:00:00.000Z', currency: 'EUR',
     });
+  });
+
+  it('while a first sync builds the purchase index (set aside by another connection), the pop says its history is pending', () => {
+    const conn = openConnection(store);
+    const [create] = deferIndexes(conn, ['purchases_customer_time']);
+    try {
+      const pop = lookup.lookup('+393471234567').pop!;
+      expect(pop.customer.customerId).toBe('C1');
+      expect(pop.account?.balance).toBe(1250.5);
+      expect(pop).toMatchObject({ historyPending: true, purchases: [], offers: [] });
+      expect(pop.totals).toMatchObject({ orderCount: 0, lastPurchaseAt: null });
+      // a shared number still lists its candidates (without the last-purchase ordering key)
+      expect(lookup.lookup('0287654321').candidates.map((c) => c.customerId).sort()).toEqual(['C1', 'C2']);
+    } finally {
+      expect(create).toBeDefined();
+      finishDeferredIndexes(conn);
+      conn.close();
+    }
+    const back = lookup.lookup('+393471234567').pop!;
+    expect(back.historyPending).toBeUndefined();
+    expect(back.purchases.map((p) => p.orderId)).toEqual(['O3', 'O2', 'O1']);
   });
 
   it('shows a product renamed by another connection on the next pop (name cache follows writes)', () => {

@@ -67,7 +67,8 @@ export class LookupService {
         return { query, normalized, match: 'single', candidates, pop };
       }
     }
-    const candidates = (this.q.candidatesByPhone.all(normalized) as [string, string, string, string, string | null][]).map(
+    const byPhone = this.historyReady() ? this.q.candidatesByPhone : this.q.candidatesByPhoneNoHistory;
+    const candidates = (byPhone.all(normalized) as [string, string, string, string, string | null][]).map(
       ([customerId, name, company, country, lastPurchaseAt]) => ({ customerId, name, company, country, lastPurchaseAt }),
     );
     return { query, normalized, match: 'multiple', candidates, pop: null };
@@ -99,7 +100,10 @@ export class LookupService {
       riskClass: cr[4],
       reviewedAt: cr[5],
     };
-    const rows = this.q.purchases.all(cid) as PurchaseRow[];
+    // Without its index (an initial sync builds it at the end) reading a customer's purchases
+    // means scanning them all: the pop stays instant and says the history is still coming.
+    const historyPending = !this.historyReady();
+    const rows = historyPending ? [] : this.q.purchases.all(cid) as PurchaseRow[];
     const shown = rows.length > POP_PURCHASES ? rows.slice(0, POP_PURCHASES) : rows;
     const names = rows.length ? this.productNames() : this.names;
     const purchases: Purchase[] = shown.map(([orderId, sku, quantity, amountMinor, currency, purchasedAt]) => ({
@@ -140,8 +144,23 @@ export class LookupService {
       },
       offers: [],
     };
-    if (this.offers) pop.offers = this.offers(pop);
+    if (historyPending) pop.historyPending = true;
+    // No offers from an unknown history (they could offer what the customer already has).
+    if (this.offers && !historyPending) pop.offers = this.offers(pop);
     return pop;
+  }
+
+  private schemaVersion = -1;
+  private hasHistoryIndex = true;
+
+  /** Is the purchase-history index there? Re-checked only when the schema has changed. */
+  private historyReady(): boolean {
+    const v = this.q.schemaVersion.get() as number;
+    if (v !== this.schemaVersion) {
+      this.schemaVersion = v;
+      this.hasHistoryIndex = this.q.historyIndex.get() !== undefined;
+    }
+    return this.hasHistoryIndex;
   }
 
   /** sku → product name, reloaded only when the products table has changed since the last pop. */

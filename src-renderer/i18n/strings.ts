@@ -104,6 +104,7 @@ export const en = {
   'purchases.amount': 'Amount',
   'purchases.order': 'Order',
   'purchases.empty': 'No purchases on record.',
+  'purchases.pending': 'Purchase history is still arriving with the first sync: not shown yet.',
 
   'chooser.title': '{n} customers share this number',
   'chooser.body': 'Ask who is calling, then pick the customer.',
@@ -343,6 +344,7 @@ export const it: Strings = {
   'purchases.amount': 'Importo',
   'purchases.order': 'Ordine',
   'purchases.empty': 'Nessun acquisto registrato.',
+  'purchases.pending': 'Lo storico acquisti arriva con la prima sincronizzazione: non ancora disponibile.',
 
   'chooser.title': '{n} clienti condividono questo numero',
   'chooser.body': 'Chiedi chi sta chiamando, poi scegli il cliente.',

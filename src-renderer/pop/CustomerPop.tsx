@@ -59,10 +59,10 @@ export const CustomerPop = memo(function CustomerPop({ pop, callerE164 }: { pop:
       <div className="cards">
         <AccountCard account={pop.account} />
         <CreditCard credit={pop.credit} />
-        <TotalsCard totals={pop.totals} fallbackCurrency={pop.account?.currency ?? pop.credit?.currency ?? null} />
+        <TotalsCard totals={pop.totals} fallbackCurrency={pop.account?.currency ?? pop.credit?.currency ?? null} pending={pop.historyPending === true} />
       </div>
       <CustomerActivity customerId={pop.customer.customerId} />
-      <PurchaseTable purchases={pop.purchases} orderCount={pop.totals.orderCount} />
+      <PurchaseTable purchases={pop.purchases} orderCount={pop.totals.orderCount} pending={pop.historyPending === true} />
     </div>
   );
 });

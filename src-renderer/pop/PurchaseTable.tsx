@@ -14,7 +14,7 @@ export function sortNewestFirst(purchases: readonly Purchase[]): Purchase[] {
   );
 }
 
-export function PurchaseTable({ purchases, orderCount }: { purchases: readonly Purchase[]; orderCount: number }) {
+export function PurchaseTable({ purchases, orderCount, pending = false }: { purchases: readonly Purchase[]; orderCount: number; pending?: boolean }) {
   const t = useT();
   const f = useFormat();
   const rows = useMemo(() => sortNewestFirst(purchases), [purchases]);
@@ -36,7 +36,7 @@ export function PurchaseTable({ purchases, orderCount }: { purchases: readonly P
       <header className="purchases-head">
         <h3 id="purchases-title" className="card-title">{t('purchases.title')}</h3>
         <span className="muted" data-testid="pop-purchase-count" data-count={rows.length}>
-          {partial
+          {pending ? null : partial
             ? t('purchases.countPartial', { n: f.number(rows.length), orders: f.number(orderCount) })
             : t('purchases.count', { n: f.number(rows.length) })}
         </span>
@@ -54,7 +54,9 @@ export function PurchaseTable({ purchases, orderCount }: { purchases: readonly P
             a new box would make the virtualiser observe and measure it again (a forced layout) */}
         <div className="ptable-scroll" ref={scrollRef} tabIndex={rows.length ? 0 : -1} role="rowgroup">
           {rows.length === 0 ? (
-            <p className="card-empty ptable-empty">{t('purchases.empty')}</p>
+            <p className="card-empty ptable-empty" data-testid={pending ? 'pop-purchases-pending' : undefined}>
+              {t(pending ? 'purchases.pending' : 'purchases.empty')}
+            </p>
           ) : (
             <div className="ptable-inner" style={{ height: virtualizer.getTotalSize() }}>
               {virtualizer.getVirtualItems().map((v) => {

@@ -2,10 +2,19 @@ import type { Totals } from '../../src-shared/pop/schema';
 import { useT } from '../i18n';
 import { useFormat } from '../i18n/useFormat';
 
-export function TotalsCard({ totals, fallbackCurrency }: { totals: Totals; fallbackCurrency: string | null }) {
+export function TotalsCard({ totals, fallbackCurrency, pending = false }: { totals: Totals; fallbackCurrency: string | null; pending?: boolean }) {
   const t = useT();
   const f = useFormat();
   const cur = totals.currency ?? fallbackCurrency;
+  if (pending) {
+    // Zeros here would read as "never bought anything": say the history is on its way instead.
+    return (
+      <section className="card card-totals" aria-labelledby="totals-title" data-testid="pop-totals" data-pending="true">
+        <h3 id="totals-title" className="card-title">{t('totals.title')}</h3>
+        <p className="card-empty">{t('purchases.pending')}</p>
+      </section>
+    );
+  }
   return (
     <section className="card card-totals" aria-labelledby="totals-title" data-testid="pop-totals">
       <h3 id="totals-title" className="card-title">{t('totals.title')}</h3>

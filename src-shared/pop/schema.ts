@@ -84,6 +84,11 @@ export const Pop = z.object({
   totals: Totals,
   /** Next-best-offers, best first (service actions such as "settle the overdue amount" lead). */
   offers: z.array(Offer),
+  /**
+   * true while the store's first sync is still building the purchase-history index: purchases
+   * and totals are empty for now (not "no purchases"). Absent otherwise.
+   */
+  historyPending: z.boolean().optional(),
 });
 export type Pop = z.infer<typeof Pop>;
 

@@ -22,6 +22,15 @@ export function preparePopQueries(sqlite: Sqlite) {
       FROM customer_phones ph JOIN customers c ON c.customer_id = ph.customer_id
       WHERE ph.e164 = ?
       ORDER BY last IS NULL, last DESC, c.customer_id`).raw(),
+    /** The same without the last-purchase column: while the purchase index is being built (initial sync). */
+    candidatesByPhoneNoHistory: sqlite.prepare(`
+      SELECT c.customer_id, c.name, c.company, c.country, NULL AS last
+      FROM customer_phones ph JOIN customers c ON c.customer_id = ph.customer_id
+      WHERE ph.e164 = ?
+      ORDER BY c.customer_id`).raw(),
+    /** Moves whenever an index is dropped or created (cheap to read on every pop). */
+    schemaVersion: sqlite.prepare('SELECT schema_version FROM pragma_schema_version').pluck(),
+    historyIndex: sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'purchases_customer_time'").pluck(),
     // Three single-key reads rather than one LEFT JOIN: on freshly imported stores the join
     // measured 2-3x slower than the three statements together (70 vs 30 µs at p50, 200k customers).
     customer: sqlite.prepare('SELECT customer_id, name, company, email, segment, region, country FROM customers WHERE customer_id = ?').raw(),
