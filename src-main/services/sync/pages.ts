@@ -3,9 +3,7 @@
 // two cores the parsing then runs beside the SQLite writes instead of between them); short ones
 // stay on this thread, where starting a worker would cost more than it saves.
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { tsWorkerBootstrap } from '../../../src-shared/node/ts-worker';
 import { fetchPage, SyncError, type Page, type PageRequest, type WorkerMessage } from './page';
 import type { PageItem } from './packed';
 import type { CheckpointLine, Entity } from '../../../src-shared/sync/protocol';
@@ -52,15 +50,7 @@ export function inThreadPages(first: PageRequest): PageStream {
 }
 
 function workerBootstrap(): string | null {
-  if (process.env.PRONTO_SYNC_WORKER === '0') return null;
-  try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const file = join(here, 'pull-worker.mjs');
-    // Only beside its TypeScript source (the tsx-run CLI and web host); a bundle pulls in-thread.
-    return existsSync(file) && existsSync(join(here, 'pull-worker.ts')) ? file : null;
-  } catch {
-    return null;
-  }
+  return process.env.PRONTO_SYNC_WORKER === '0' ? null : tsWorkerBootstrap(import.meta.url, 'pull-worker');
 }
 
 /** Pages after `first` from a worker thread, or in-thread where no worker can be started. */

@@ -4,8 +4,7 @@
 // can be started (e.g. inside a bundled Electron main process).
 import { Worker } from 'node:worker_threads';
 import { existsSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { tsWorkerBootstrap } from '../../node/ts-worker';
 import { readFeed, type FeedProblem, type FeedRecord, type FeedSource, type ReadFeedOptions } from './csv';
 import type { FeedKind } from '../spec';
 import { unflatten } from './flat';
@@ -13,15 +12,7 @@ import { unflatten } from './flat';
 /** Smaller files are parsed in-thread (starting a worker costs ~100 ms); env override for tests. */
 const minBytes = (): number => Number(process.env.PRONTO_IMPORT_WORKER_MIN_BYTES ?? 4 << 20);
 
-function bootstrap(): string | null {
-  try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const file = join(here, 'parse-worker.mjs');
-    return existsSync(file) && existsSync(join(here, 'parse-worker.ts')) ? file : null;
-  } catch {
-    return null;
-  }
-}
+const bootstrap = (): string | null => tsWorkerBootstrap(import.meta.url, 'parse-worker');
 
 export function readFeedAuto<K extends FeedKind>(kind: K, src: FeedSource, opts: ReadFeedOptions<K>): Promise<number> {
   const boot = bootstrap();
