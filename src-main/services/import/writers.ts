@@ -15,8 +15,8 @@ export function customerSearchPhones(c: Pick<CustomerRow, 'country' | 'phones'>)
 }
 
 /**
- * Rows packed flat by the pull worker (sync/packed.ts PACKED_COLUMNS gives the field order,
- * which is also these statements' parameter order).
+ * Rows packed flat by the pull worker, fields in FLAT_FIELDS order (src-shared/feeds/node/flat.ts),
+ * which is also these statements' parameter order.
  */
 export interface PackedWriters {
   purchase(v: unknown[]): void;
@@ -70,7 +70,7 @@ export function makeWriters(sqlite: Sqlite): { [K in FeedKind]: Writer<K> } & { 
   return {
     packed: {
       purchase(v) {
-        // (order_id, sku, customer_id, …): the same order as PACKED_COLUMNS.purchase
+        // (order_id, sku, customer_id, …): the order of FLAT_FIELDS.purchases
         for (let i = 0; i < v.length; i += 7) upsertPurchase.run(v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5], v[i + 6]);
       },
       account(v) {

@@ -25,8 +25,6 @@ export interface SyncOptions {
   log?: (line: string) => void;
 }
 
-export { SyncError };
-
 const META = { cursor: 'sync_cursor', scope: 'sync_scope', at: 'sync_at', client: 'client_id' } as const;
 
 export function clientId(sqlite: Sqlite): string {

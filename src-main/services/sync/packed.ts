@@ -3,16 +3,16 @@
 // per purchase to parse instead of 2.2 µs as objects with their envelope); everything else
 // travels as the change lines received. Customers carry their phone search text, computed in
 // the worker.
-import type { ChangeLine, Entity, EntityData } from '../../../src-shared/sync/protocol';
+import type { ChangeLine, Entity } from '../../../src-shared/sync/protocol';
+import { FLAT_FIELDS, type FlatFeed } from '../../../src-shared/feeds/node/flat';
 import { customerSearchPhones } from '../import/writers';
 
-/** Field order of a packed row, per packed entity (the writers read them in this order). */
-export const PACKED_COLUMNS = {
-  purchase: ['orderId', 'sku', 'customerId', 'quantity', 'amountMinor', 'currency', 'purchasedAt'],
-  account: ['customerId', 'balanceMinor', 'currency', 'overdueMinor', 'oldestDueDate', 'lastPaymentAt', 'lastPaymentMinor'],
-  credit: ['customerId', 'creditLimitMinor', 'currency', 'paymentTerms', 'status', 'riskClass', 'reviewedAt'],
-} as const satisfies { [E in Entity]?: readonly (keyof EntityData[E])[] };
-export type PackedEntity = keyof typeof PACKED_COLUMNS;
+/**
+ * The packed entities and the feed whose row they are (entity data has the feed row's fields,
+ * see protocol.ts): a packed row lists them in FLAT_FIELDS order, as the import worker does.
+ */
+const PACKED_FEED = { purchase: 'purchases', account: 'accounts', credit: 'credit' } as const satisfies { [E in Entity]?: FlatFeed };
+export type PackedEntity = keyof typeof PACKED_FEED;
 
 /** A run of consecutive upserts of one entity: [entity, rows, values (rows × columns, flat)]. */
 export type PackedRun = [entity: PackedEntity, rows: number, values: unknown[]];
@@ -28,7 +28,7 @@ export function packPage(changes: ChangeLine[], lines: string[]): string {
   let i = 0;
   while (i < changes.length) {
     const c = changes[i]!;
-    const cols = c.op === 'upsert' && c.entity in PACKED_COLUMNS ? PACKED_COLUMNS[c.entity as PackedEntity] : null;
+    const cols = c.op === 'upsert' && c.entity in PACKED_FEED ? FLAT_FIELDS[PACKED_FEED[c.entity as PackedEntity]] : null;
     if (!cols) {
       if (c.op === 'upsert' && c.entity === 'customer') {
         out.push(JSON.stringify({ ...c, data: { ...c.data, searchPhones: customerSearchPhones(c.data) } }));

@@ -58,15 +58,15 @@ export function workerPages(first: PageRequest): PageStream {
   const boot = workerBootstrap();
   if (!boot) return inThreadPages(first);
   const worker = new Worker(boot, { workerData: first });
-  const queue: (WorkerMessage | { type: 'error'; message: string; transient: boolean; offline: boolean })[] = [];
+  const queue: WorkerMessage[] = [];
   let waiter: (() => void) | null = null;
   let done = false;
-  const push = (m: (typeof queue)[number]): void => {
+  const push = (m: WorkerMessage): void => {
     queue.push(m);
     waiter?.();
     waiter = null;
   };
-  worker.on('message', (m: WorkerMessage) => push(m));
+  worker.on('message', push);
   worker.on('error', (err) => push({ type: 'error', message: `pull worker: ${err.message}`, transient: true, offline: false }));
   worker.on('exit', (code) => {
     if (!done) push({ type: 'error', message: `pull worker exited (${code})`, transient: true, offline: false });
