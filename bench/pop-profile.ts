@@ -1,5 +1,7 @@
 // node bin/run-ts.mjs bench/pop-profile.ts [--calls 200] [--rate 20] [--customers 1000000] [--out DIR]
 //
+// PRONTO_NO_MINIFY=1 npx electron-vite build first gives readable function names in the profile.
+//
 // Diagnostic companion of bench/pop.ts: the same lab and call load, with a Chromium performance
 // trace (devtools.timeline) and a JS CPU profile of the renderer taken during the run. Prints the
 // renderer main thread's self time by trace event and the top JS functions (by self time), and
@@ -87,13 +89,15 @@ try {
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--autoplay-policy=no-user-gesture-required'],
   });
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', bypassCSP: Boolean(process.env.PROFILE_NO_ANIMATIONS) })).newPage();
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', bypassCSP: Boolean(process.env.PROFILE_NO_ANIMATIONS || process.env.PROFILE_CSS) })).newPage();
   page.on("pageerror", (e) => log(`page error: ${e.message}\n${e.stack ?? ""}`));
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') log(`console ${m.type()}: ${m.text().slice(0, 300)}`);
   });
   await page.goto(lab.url);
   if (process.env.PROFILE_NO_ANIMATIONS) await page.addStyleTag({ content: '*, *::before, *::after { animation: none !important; transition: none !important; will-change: auto !important; }' });
+  // diagnostic: what a part of the screen costs (e.g. PROFILE_CSS='.case-panel { display: none }')
+  if (process.env.PROFILE_CSS) await page.addStyleTag({ content: process.env.PROFILE_CSS });
   await page.getByTestId('sip-registration').and(page.locator('[data-state="registered"]')).waitFor({ timeout: 30_000 });
   const rows = numbers.map((caller) => callRow({ caller, target: '1001' }));
   const sipp = (n: number, r: number, rs: string[]) =>

@@ -172,6 +172,18 @@ try {
     const wire = sent.get(callId)!;
     if (r.painted !== undefined && Number.isFinite(wire)) wireToPaint.push(r.painted + marks.offset - wire);
   }
+  // where in the run the slowest pops were: spread out (steady overload) or bunched (one stall)
+  const firstSent = Math.min(...sent.values());
+  const slowest = Object.entries(marks.out)
+    .filter(([id, r]) => sent.has(id) && r.painted !== undefined)
+    .map(([id, r]) => {
+      const wire = sent.get(id)! - marks.offset;
+      const d = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '?' : Math.round(b - a));
+      return { at: (sent.get(id)! - firstSent) / 1000, ms: r.painted! - wire, parts: `${d(wire, r.invite)}+${d(r.invite, r.answered)}+${d(r.answered, r.committed)}+${d(r.committed, r.painted)}` };
+    })
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 8);
+  log(`slowest wire→paint (wire→invite+→answered+→committed+→painted): ${slowest.map((x) => `${Math.round(x.ms)} ms at ${x.at.toFixed(1)} s (${x.parts})`).join(', ')}`);
   for (const v of Object.values(stages)) v.sort((a, b) => a - b);
   inviteToPaint.sort((a, b) => a - b);
   wireToPaint.sort((a, b) => a - b);
@@ -191,6 +203,8 @@ try {
   if (pageErrors.length) log(`page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
   if (result.code !== 0) log(`SIPp stderr: ${result.stderr.slice(-1500)}`);
 
+  const slowApi = lab.hostLog().split('\n').filter((l) => l.startsWith('slow api '));
+  if (slowApi.length) log(`web host: ${slowApi.length} slow method calls (≥ ${process.env.PRONTO_SLOW_API_MS ?? 50} ms): ${slowApi.slice(-5).join('; ')}`);
   const storeCustomers = lab.customers;
   await cleanup();
   console.log(

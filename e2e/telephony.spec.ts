@@ -58,6 +58,37 @@ test('an INVITE from a customer number in national format pops that customer whi
   expect(fromCli).toMatchObject({ direction: 'inbound', outcome: 'abandoned', customerId: c.customer.customerId, matchKind: 'single', line: '1001' });
 });
 
+test('a burst of ringing calls folds into "N more" after three cards; the agent can unfold it', async ({ agent, lab, labFeeds }) => {
+  const a = await agent('1001');
+  const c = customerToCall(labFeeds, lab.region, used);
+  const sipp = ringAndCancel(lab, { caller: c.national, target: '1001', ringMs: 6000, calls: 7, rate: 20 });
+  const ringing = a.page.locator('[data-testid="call-card"][data-state="ringing"]');
+  const more = a.page.getByTestId('call-cards-more');
+  await expect(more).toHaveAttribute('data-ringing', '4', { timeout: 10_000 });
+  await expect(more).toHaveAttribute('data-hidden', '4');
+  await expect(ringing).toHaveCount(3);
+  await expect(more).toHaveText('4 more calls, 4 ringing: show all');
+  await expect(more).toBeInViewport();
+  await expect(more).toHaveAttribute('aria-expanded', 'false');
+  // every one of the seven calls still popped and rings (only the list is folded)
+  await expect(a.pop()).toHaveAttribute('data-customer-id', c.customer.customerId);
+  await a.shot('ringing-burst-folded');
+  await more.click();
+  await expect(ringing).toHaveCount(7);
+  await expect(more).toHaveText('Show fewer calls');
+  await expect(more).toHaveAttribute('aria-expanded', 'true');
+  await more.click();
+  await expect(ringing).toHaveCount(3);
+  const r = await sipp;
+  expect(r.code, r.stderr).toBe(0);
+  // all cancelled: the five newest ended cards stay, folded after three
+  const ended = a.page.locator('[data-testid="call-card"][data-state="ended"]');
+  await expect(more).toHaveAttribute('data-ringing', '0');
+  await expect(ended).toHaveCount(3);
+  await expect(more).toHaveText('2 more calls: show all');
+  expect(a.errors).toEqual([]);
+});
+
 test('P-Asserted-Identity overrides From', async ({ agent, lab, labFeeds }) => {
   const a = await agent('1001');
   const c = customerToCall(labFeeds, lab.region, used);

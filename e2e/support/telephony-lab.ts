@@ -65,6 +65,8 @@ export interface TelephonyLab extends LabInfo {
   api<T>(method: string, input: unknown): Promise<T>;
   /** `pronto <args>` against the lab's store; stdout. */
   cli(args: string[]): Promise<string>;
+  /** What the web host wrote to stderr so far (local labs; '' inside a namespace). */
+  hostLog(): string;
   stop(): Promise<void>;
 }
 
@@ -161,6 +163,7 @@ export async function startLocalLab(opts: LabOptions = {}): Promise<TelephonyLab
       },
       api: (method, input) => api(s.url, method, input),
       cli: (args) => cliOut([...args, '--data-dir', dataDir]),
+      hostLog: () => s.output(),
       async stop() {
         await cleanup();
       },
@@ -278,6 +281,7 @@ export async function startNetnsLab(opts: LabOptions = {}): Promise<TelephonyLab
       pbx: (cmd) => rpc<string>('pbx', cmd, 60_000),
       api: <T>(method: string, input: unknown) => rpc<T>('api', { method, input }),
       cli: (args) => rpc<string>('cli', args, 180_000),
+      hostLog: () => '',
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -30,6 +30,8 @@ export const CSP =
   "form-action 'none'; frame-ancestors 'none'";
 
 const MAX_BODY = 64 * 1024;
+/** Method calls slower than this are logged (PRONTO_SLOW_API_MS). */
+const SLOW_API_MS = Number(process.env.PRONTO_SLOW_API_MS) > 0 ? Number(process.env.PRONTO_SLOW_API_MS) : 50;
 
 export interface WebHostOptions {
   app: App;
@@ -75,6 +77,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   /** One method call, for both transports: the reply envelope and its HTTP status. */
   const callApi = async (method: string, input: unknown): Promise<{ status: number; body: { ok: boolean; result?: unknown; error?: { code: string; message: string } } }> => {
+    const t0 = performance.now();
     try {
       return { status: 200, body: { ok: true, result: await opts.app.dispatch(method, input) } };
     } catch (err) {
@@ -83,6 +86,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       }
       log(`api ${method} failed: ${(err as Error).stack ?? String(err)}`);
       return { status: 500, body: { ok: false, error: { code: 'internal', message: 'internal error (see the host log)' } } };
+    } finally {
+      // every call runs on this one thread: a slow one delays the next pop
+      const ms = performance.now() - t0;
+      if (ms >= SLOW_API_MS) log(`slow api ${method}: ${ms.toFixed(1)} ms`);
     }
   };
 

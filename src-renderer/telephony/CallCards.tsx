@@ -3,11 +3,11 @@
 // Test hooks: data-testid="call-card" data-call-id data-state (ringing|active|held|ended)
 // data-direction data-customer-id data-end-reason; buttons call-answer, call-decline,
 // call-hangup, call-hold, call-mute, call-dtmf, call-transfer.
-import { memo, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { memo, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { PhoneIcon } from '../app/icons';
 import { displayPhone } from '../pop/phone';
 import { softphone } from './softphone';
-import { orderCalls, useTelephony, type CallView } from './store';
+import { foldCalls, orderCalls, useTelephony, type CallView } from './store';
 import { useTT, type TelKey } from './strings';
 
 // One clock for every card's timer: all of them tick in the same task, so ~20 ringing cards are
@@ -302,13 +302,36 @@ export function CallCards() {
   const t = useTT();
   const calls = useTelephony((s) => s.calls);
   const shownId = useTelephony((s) => s.shownId);
+  const [expanded, setExpanded] = useState(false);
   const ordered = orderCalls(calls);
+  const { visible, hidden } = foldCalls(ordered, shownId);
+  // the burst is over: the next one starts folded again
+  useEffect(() => {
+    if (hidden.length === 0) setExpanded(false);
+  }, [hidden.length]);
   if (ordered.length === 0) return <p className="muted small calls-empty">{t('calls.none')}</p>;
+  const cards = expanded ? ordered : visible;
+  const ringing = hidden.filter((c) => c.state === 'ringing').length;
   return (
     <ul className="call-cards" data-testid="call-cards" aria-live="polite">
-      {ordered.map((c) => (
+      {cards.map((c) => (
         <CallCard key={c.id} call={c} shown={c.id === shownId} />
       ))}
+      {hidden.length > 0 && (
+        <li className="call-more">
+          <button
+            type="button"
+            className="btn btn-link btn-small call-more-btn"
+            data-testid="call-cards-more"
+            data-hidden={hidden.length}
+            data-ringing={ringing}
+            aria-expanded={expanded}
+            onClick={() => setExpanded((e) => !e)}
+          >
+            {expanded ? t('calls.fewer') : ringing > 0 ? t('calls.moreRinging', { n: hidden.length, ringing }) : t('calls.more', { n: hidden.length })}
+          </button>
+        </li>
+      )}
     </ul>
   );
 }

@@ -29,8 +29,9 @@ const inviteAt = new Map<string, number>();
 const markedCalls: string[] = [];
 const KEEP_MARKS = 5000;
 
-export function markInvite(callId: string): number {
-  const t = performance.now();
+/** Marks the INVITE's arrival; `at`: when its bytes arrived, if read before sip.js parsed it. */
+export function markInvite(callId: string, at?: number): number {
+  const t = at ?? performance.now();
   try {
     performance.mark(inviteMark(callId), { startTime: t });
     inviteAt.set(callId, t);

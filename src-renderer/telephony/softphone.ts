@@ -33,6 +33,7 @@ import { useCases } from '../cases/store';
 import { caseRequestedFor } from '../cases/popSync';
 import { usePop } from '../pop/store';
 import { backoffDelay, watchForWake } from './backoff';
+import { EarlyLookups, IDENTITY_HEADERS, readRawInvite } from './earlyInvite';
 import { installFastGrammar } from './fastGrammar';
 import { micConstraints, playRemote, refreshDevices, setRinging, stopRemote, unlockAudioOnGesture, watchDevices } from './media';
 import { attention, clearAttention, syncNotifyPermission } from './notify';
@@ -41,7 +42,6 @@ import { currentTT } from './strings';
 import { addCall, getCall, patchCall, removeCall, useTelephony, type CallView, type EndReason, type RegState } from './store';
 
 /** Headers the identity rules read (sip.js normalises compact forms on parse). */
-const IDENTITY_HEADERS = ['From', 'To', 'P-Asserted-Identity', 'Remote-Party-ID', 'Privacy', 'Diversion', 'History-Info', 'X-Pronto-Line'];
 const ENDED_CARDS_KEPT = 5;
 const ENDED_CARD_MS = 15_000;
 const REGISTER_EXPIRES_S = 300;
@@ -136,6 +136,8 @@ class Softphone {
   private entries = new Map<string, Entry>();
   /** Inbound cards waiting for their lookup, so card and pop are drawn in one commit. */
   private pendingCards = new Map<string, { view: CallView; timer: ReturnType<typeof setTimeout> }>();
+  /** Lookups started from the raw INVITE text, before sip.js parsed it (earlyInvite.ts). */
+  private early = new EarlyLookups<LookupResult>();
   private started = false;
   private cleanups: (() => void)[] = [];
 
@@ -254,8 +256,28 @@ class Softphone {
       this.setReg({ kind: 'failed', reason: 'config', detail: describe(err) });
       return;
     }
+    this.earlyLookups(ua, gen);
     this.ua = ua;
     this.connect(gen);
+  }
+
+  /** Sees each message before sip.js does: a new call's lookup leaves at once (earlyInvite.ts). */
+  private earlyLookups(ua: UserAgent, gen: number): void {
+    const transport = ua.transport as unknown as { onMessage?: (message: string) => void };
+    const deliver = transport.onMessage;
+    if (typeof deliver !== 'function') return;
+    transport.onMessage = (message: string) => {
+      try {
+        const raw = gen === this.generation ? readRawInvite(message) : null;
+        if (raw) {
+          const region = this.config?.region;
+          this.early.start(raw, performance.now(), () => bridge.invoke('lookup', { identity: raw.identity, ...(region ? { region } : {}) }));
+        }
+      } catch (err) {
+        console.warn('pronto softphone: early lookup skipped', err);
+      }
+      deliver.call(transport, message);
+    };
   }
 
   private async teardown(): Promise<void> {
@@ -394,15 +416,19 @@ class Softphone {
 
   private onInvite(invitation: Invitation): void {
     const req = invitation.request;
-    let id = typeof req.callId === 'string' && req.callId.trim() ? req.callId.trim().slice(0, 200) : `no-call-id-${uuid()}`;
+    const sipCallId = typeof req.callId === 'string' ? req.callId.trim() : '';
+    let id = sipCallId ? sipCallId.slice(0, 200) : `no-call-id-${uuid()}`;
     if (this.entries.has(id)) id = `${id}~${uuid().slice(0, 8)}`;
-    const inviteAt = markInvite(id);
     const { headers, ruri } = headersOf(req);
     const who = callerIdentity(headers, ruri);
     const region = this.config?.region;
+    // the lookup that left when the INVITE's bytes arrived, if it asked for this same caller
+    const early = sipCallId && !who.withheld ? this.early.take(sipCallId, who.identity) : null;
+    const inviteAt = markInvite(id, early?.at);
 
-    // The pop path: one host round trip, started before anything else is drawn.
-    const lookup = bridge.invoke('incomingCall', {
+    // The pop path: one host round trip, started before anything else is drawn. incomingCall
+    // records the call (and looks the caller up again when there was no early lookup).
+    const record = bridge.invoke('incomingCall', {
       callId: id,
       identity: who.identity,
       display: who.display,
@@ -425,6 +451,8 @@ class Softphone {
         entry.cancelled = /cause\s*=\s*200\b/i.test(safeHeader(cancel.request, 'Reason')) ? 'elsewhere' : 'caller';
       }),
     };
+    if (early) record.catch((err: unknown) => console.warn('pronto softphone: incomingCall failed', err));
+    const lookup = early ? early.promise.catch(() => record) : record;
     lookup.then(
       (result) => this.onLookup(id, who, result, null, inviteAt),
       (err: unknown) => this.onLookup(id, who, null, describe(err), inviteAt),

@@ -60,6 +60,9 @@ export const en = {
   'call.error': '{msg}',
 
   'calls.title': 'Calls',
+  'calls.moreRinging': '{n} more calls, {ringing} ringing: show all',
+  'calls.more': '{n} more calls: show all',
+  'calls.fewer': 'Show fewer calls',
   'calls.none': 'No calls. The phone rings here and the caller’s record opens by itself.',
   'dial.placeholder': 'Number or extension',
   'dial.call': 'Call',
@@ -158,6 +161,9 @@ export const it: Record<TelKey, string> = {
   'call.error': '{msg}',
 
   'calls.title': 'Chiamate',
+  'calls.moreRinging': 'Altre {n} chiamate, {ringing} in arrivo: mostra tutte',
+  'calls.more': 'Altre {n} chiamate: mostra tutte',
+  'calls.fewer': 'Mostra meno chiamate',
   'calls.none': 'Nessuna chiamata. Il telefono squilla qui e la scheda del chiamante si apre da sola.',
   'dial.placeholder': 'Numero o interno',
   'dial.call': 'Chiama',
