@@ -128,6 +128,37 @@ describe('hoisted SIP grammar', () => {
     );
   });
 
+  it('repeated headers (a CANCEL after its INVITE) come from the cache as equal, independent copies', () => {
+    const inputs: [string, string][] = [
+      ['SIP/2.0/WS 127.0.0.1:8080;branch=z9hG4bKabc.1;rport', 'Via'],
+      ['"Mario" <sip:0287654321@127.0.0.1:25080;user=phone>;tag=123SIPpTag001', 'From'],
+      ['<sip:1001@127.0.0.1:5060>', 'To'],
+      ['1-123@127.0.0.1', 'Call_ID'],
+    ];
+    const want = inputs.map(([i, r]) => run(original, i, r));
+    installFastGrammar();
+    try {
+      const g = Grammar as unknown as { parse(i: string, r: string): unknown };
+      const first = inputs.map(([i, r]) => g.parse(i, r));
+      const again = inputs.map(([i, r]) => g.parse(i, r));
+      for (let k = 0; k < inputs.length; k++) {
+        expect(first[k], inputs[k]![1]).toStrictEqual(want[k]);
+        expect(again[k], inputs[k]![1]).toStrictEqual(want[k]);
+        if (typeof want[k] === 'object') expect(again[k]).not.toBe(first[k]);
+      }
+      // sip.js changing what it got does not reach the next parse of the same text
+      const from = again[1] as { setParam(k: string, v: string): void; uri: { user: string } };
+      from.setParam('tag', 'changed');
+      from.uri.user = 'someone-else';
+      expect(g.parse(inputs[1]![0], 'From')).toStrictEqual(want[1]);
+      // a syntax error is never cached
+      expect(g.parse('not a via', 'Via')).toBe(-1);
+      expect(g.parse('not a via', 'Via')).toBe(-1);
+    } finally {
+      uninstallFastGrammar();
+    }
+  });
+
   it('whole messages parse the same through sip.js with the fast grammar installed, and faster', () => {
     const msg = [
       'INVITE sip:k3j4h5@df7jal23ls0d.invalid;transport=ws;alias=127.0.0.1~41234~5 SIP/2.0',

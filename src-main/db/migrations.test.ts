@@ -131,6 +131,28 @@ describe('desktop migrations', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
+  it('0007_open_cases answers the open-cases list from a partial index, keeping the data', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = new Database(join(t.dir, 'old.sqlite'));
+    cleanups.push(() => db.close());
+    applyRange(db, 0, 7);
+    const ins = db.prepare("INSERT INTO cases (case_id, status, origin, created_at, updated_at) VALUES (?, ?, ?, '2026-01-01T00:00:00Z', ?)");
+    for (let i = 0; i < 50; i++) ins.run(`S${i}`, 'submitted', 'local', `2026-02-${String((i % 28) + 1).padStart(2, '0')}T00:00:00Z`);
+    ins.run('D1', 'draft', 'local', '2026-03-01T00:00:00Z');
+    ins.run('W1', 'wrap_up', 'local', '2026-03-02T00:00:00Z');
+    ins.run('H1', 'draft', 'hub', '2026-03-03T00:00:00Z');
+    applyRange(db, 7, 8);
+    // the query of CaseService.open()
+    const sql = "SELECT case_id FROM cases WHERE status != 'submitted' AND origin = 'local' ORDER BY updated_at DESC LIMIT 20";
+    expect(db.prepare(sql).pluck().all()).toEqual(['W1', 'D1']);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).raw().all() as unknown[][]).map((r) => r[3]).join(' ');
+    expect(plan).toMatch(/INDEX cases_open/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+    expect(db.prepare('SELECT count(*) FROM cases').pluck().get()).toBe(53);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
   it('opening an existing store is idempotent and keeps its data', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);

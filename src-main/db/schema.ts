@@ -1,6 +1,7 @@
 // The agent's local store. Money in integer minor units, instants as UTC ISO text (sortable),
 // phones as E.164. Customer text is stored as given; it is only ever rendered as text.
 import { sqliteTable, text, integer, real, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
 
 export const customers = sqliteTable(
   'customers',
@@ -195,7 +196,14 @@ export const cases = sqliteTable(
     callEndedAt: text('call_ended_at'),
     submittedAt: text('submitted_at'),
   },
-  (t) => [index('cases_customer').on(t.customerId, t.createdAt), index('cases_call').on(t.callId), index('cases_status').on(t.status)],
+  (t) => [
+    index('cases_customer').on(t.customerId, t.createdAt),
+    index('cases_call').on(t.callId),
+    index('cases_status').on(t.status),
+    // the case panel's "other open cases" (newest 20), asked at every pop: only the open local
+    // ones are indexed, so the query never walks the submitted history
+    index('cases_open').on(t.updatedAt).where(sql`status != 'submitted' AND origin = 'local'`),
+  ],
 );
 
 /** What the agent answered to each shown offer; feeds training and the 30-day decline rule. */

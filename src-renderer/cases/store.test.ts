@@ -164,3 +164,22 @@ describe('submit', () => {
     expect([...storage.keys()].filter((k) => k.includes(stored.caseId))).toEqual([]);
   });
 });
+
+describe('the open-cases list during a burst of calls', () => {
+  it('asks the host once at a time; asks made meanwhile become one more request with the newest list', async () => {
+    let version = 0;
+    handlers.set('casesOpen', () => [makeCase({ caseId: crypto.randomUUID(), notes: `v${++version}` })]);
+    await vi.advanceTimersByTimeAsync(1000); // whatever the pop's start left pending
+    const before = calls.filter((c) => c.method === 'casesOpen').length;
+    const { refreshOpen } = useCases.getState();
+    const first = refreshOpen();
+    for (let i = 0; i < 10; i++) void refreshOpen();
+    await vi.advanceTimersByTimeAsync(1000);
+    await first;
+    expect(calls.filter((c) => c.method === 'casesOpen').length - before).toBe(2);
+    expect(useCases.getState().openCases.map((c) => c.notes)).toEqual([`v${version}`]);
+    // quiet again: the next ask goes at once
+    await refreshOpen();
+    expect(calls.filter((c) => c.method === 'casesOpen').length - before).toBe(3);
+  });
+});

@@ -221,6 +221,11 @@ function show(c: Case, opts: { restored?: boolean } = {}): void {
 
 let initStarted = false;
 
+/** The open-cases list being refreshed, and whether another refresh was asked for meanwhile. */
+let openRefresh: Promise<void> | null = null;
+let openAgain = false;
+const OPEN_REFRESH_GAP_MS = 300;
+
 export const useCases = create<CasesState>((set, get) => ({
   ready: false,
   dispositions: [],
@@ -457,12 +462,30 @@ export const useCases = create<CasesState>((set, get) => ({
     }
   },
 
-  async refreshOpen() {
-    try {
-      set({ openCases: await bridge.invoke('casesOpen', {}) });
-    } catch {
-      /* keep the list */
+  refreshOpen() {
+    // Every pop leaves a case behind, so a burst of calls asks for this list many times a
+    // second: one request at a time, and the asks that arrive meanwhile become one more request
+    // after a short gap.
+    if (openRefresh) {
+      openAgain = true;
+      return openRefresh;
     }
+    openRefresh = (async () => {
+      try {
+        do {
+          openAgain = false;
+          try {
+            set({ openCases: await bridge.invoke('casesOpen', {}) });
+          } catch {
+            /* keep the list */
+          }
+          if (openAgain) await new Promise((r) => setTimeout(r, OPEN_REFRESH_GAP_MS));
+        } while (openAgain);
+      } finally {
+        openRefresh = null;
+      }
+    })();
+    return openRefresh;
   },
 }));
 

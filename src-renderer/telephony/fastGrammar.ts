@@ -6,6 +6,22 @@ import { Grammar } from 'sip.js';
 import { parse as hoistedParse } from './vendor/sip-grammar.js';
 
 type ParseFn = (input: string, startRule: string) => unknown;
+
+// A call's CANCEL and ACK repeat its INVITE's Via, From, To and Call-ID headers word for word:
+// their parses are kept (a few hundred, oldest out first) and handed out as copies, since sip.js
+// may change what it is given.
+const REPEATED = new Set(['Via', 'From', 'To', 'Call_ID']);
+const SEEN_MAX = 512;
+const seen = new Map<string, unknown>();
+
+/** A deep copy with the same classes (NameAddrHeader, URI) and own fields as the parse result. */
+function copyParsed<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copyParsed) as T;
+  const out = Object.create(Object.getPrototypeOf(v) as object) as Record<string, unknown>;
+  for (const k of Object.keys(v)) out[k] = copyParsed((v as Record<string, unknown>)[k]);
+  return out as T;
+}
 const INSTALLED = Symbol.for('pronto.sipGrammar');
 
 export function installFastGrammar(): boolean {
@@ -14,6 +30,11 @@ export function installFastGrammar(): boolean {
   const original = g.parse;
   if (typeof original !== 'function') return false;
   const fast: ParseFn = (input, startRule) => {
+    const key = REPEATED.has(startRule) ? `${startRule}\n${input}` : null;
+    if (key !== null) {
+      const hit = seen.get(key);
+      if (hit !== undefined) return copyParsed(hit);
+    }
     const options: { startRule: string; data?: unknown } = { startRule };
     try {
       hoistedParse(input, options);
@@ -21,6 +42,10 @@ export function installFastGrammar(): boolean {
       // a parse inside a parse (not expected): the original handles it
       if (err instanceof Error && err.message === 'sip-grammar: re-entrant parse') return original(input, startRule);
       options.data = -1;
+    }
+    if (key !== null && options.data !== undefined && options.data !== -1) {
+      if (seen.size >= SEEN_MAX) seen.delete(seen.keys().next().value!);
+      seen.set(key, copyParsed(options.data));
     }
     return options.data;
   };
@@ -31,6 +56,7 @@ export function installFastGrammar(): boolean {
 
 /** Back to sip.js's own parser (tests). */
 export function uninstallFastGrammar(): void {
+  seen.clear();
   const g = Grammar as unknown as { parse: ParseFn; [INSTALLED]?: ParseFn };
   const original = g[INSTALLED];
   if (original) {

@@ -1,0 +1,1 @@
+CREATE INDEX `cases_open` ON `cases` (`updated_at`) WHERE status != 'submitted' AND origin = 'local';
