@@ -98,6 +98,7 @@ try {
   if (process.env.PROFILE_NO_ANIMATIONS) await page.addStyleTag({ content: '*, *::before, *::after { animation: none !important; transition: none !important; will-change: auto !important; }' });
   // diagnostic: what a part of the screen costs (e.g. PROFILE_CSS='.case-panel { display: none }')
   if (process.env.PROFILE_CSS) await page.addStyleTag({ content: process.env.PROFILE_CSS });
+  if (process.env.PROFILE_JS) await page.evaluate(process.env.PROFILE_JS);
   await page.getByTestId('sip-registration').and(page.locator('[data-state="registered"]')).waitFor({ timeout: 30_000 });
   const rows = numbers.map((caller) => callRow({ caller, target: '1001' }));
   const sipp = (n: number, r: number, rs: string[]) =>
