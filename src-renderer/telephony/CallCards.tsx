@@ -3,7 +3,7 @@
 // Test hooks: data-testid="call-card" data-call-id data-state (ringing|active|held|ended)
 // data-direction data-customer-id data-end-reason; buttons call-answer, call-decline,
 // call-hangup, call-hold, call-mute, call-dtmf, call-transfer.
-import { memo, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { memo, useEffect, useReducer, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { PhoneIcon } from '../app/icons';
 import { displayPhone } from '../pop/phone';
 import { softphone } from './softphone';
@@ -298,6 +298,27 @@ export const CallCard = memo(function CallCard({ call, shown }: { call: CallView
   );
 });
 
+/**
+ * `value`, changing on screen at most once every `ms`: a change after a quiet spell shows at
+ * once, the ones that follow land together (the last one always does). In a burst the fold's
+ * counts change with every call that ends; each change would cost the renderer a layout and a
+ * paint of its own, between two pops.
+ */
+function useSettled<T>(value: T, ms: number): T {
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const shown = useRef({ value, at: 0 });
+  if (!Object.is(value, shown.current.value) && Date.now() - shown.current.at >= ms) shown.current = { value, at: Date.now() };
+  const pending = !Object.is(value, shown.current.value);
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setTimeout(rerender, Math.max(0, shown.current.at + ms - Date.now()));
+    return () => clearTimeout(timer);
+  }, [pending, value, ms]);
+  return shown.current.value;
+}
+
+const FOLD_SETTLE_MS = 500;
+
 export function CallCards() {
   const t = useTT();
   const calls = useTelephony((s) => s.calls);
@@ -309,9 +330,10 @@ export function CallCards() {
   useEffect(() => {
     if (hidden.length === 0) setExpanded(false);
   }, [hidden.length]);
+  const counts = useSettled(`${hidden.length}/${hidden.filter((c) => c.state === 'ringing').length}`, FOLD_SETTLE_MS);
   if (ordered.length === 0) return <p className="muted small calls-empty">{t('calls.none')}</p>;
   const cards = expanded ? ordered : visible;
-  const ringing = hidden.filter((c) => c.state === 'ringing').length;
+  const [more, ringing] = counts.split('/').map(Number) as [number, number];
   return (
     <ul className="call-cards" data-testid="call-cards" aria-live="polite">
       {cards.map((c) => (
@@ -323,12 +345,12 @@ export function CallCards() {
             type="button"
             className="btn btn-link btn-small call-more-btn"
             data-testid="call-cards-more"
-            data-hidden={hidden.length}
+            data-hidden={more}
             data-ringing={ringing}
             aria-expanded={expanded}
             onClick={() => setExpanded((e) => !e)}
           >
-            {expanded ? t('calls.fewer') : ringing > 0 ? t('calls.moreRinging', { n: hidden.length, ringing }) : t('calls.more', { n: hidden.length })}
+            {expanded ? t('calls.fewer') : ringing > 0 ? t('calls.moreRinging', { n: more, ringing }) : t('calls.more', { n: more })}
           </button>
         </li>
       )}
