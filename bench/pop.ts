@@ -11,7 +11,7 @@
 // $TMPDIR/pronto-bench-pop-<N> and reused by later runs; --data-dir points at any other store.
 // Everything else it starts (Kamailio, the web host, Chromium, SIPp) is stopped at the end.
 // Prints ONE JSON line last.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -44,6 +44,16 @@ function int(name: 'calls' | 'customers' | 'ring-ms', min: number, max: number):
   const v = Number(values[name]);
   if (!Number.isInteger(v) || v < min || v > max) throw new Error(`--${name} must be an integer in [${min}, ${max}]`);
   return v;
+}
+
+/** Jiffies of the whole machine from /proc/stat (Linux): total, and stolen by the hypervisor. */
+function cpuTimes(): { total: number; steal: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { total: f.reduce((a, b) => a + b, 0), steal: f[7] ?? 0 };
+  } catch {
+    return null;
+  }
 }
 
 const pct = (sorted: number[], p: number): number | null => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))]! : null);
@@ -117,9 +127,14 @@ try {
   const load0 = loadavg()[0]!;
   log(`placing ${calls} calls at ${rate}/s, ringing ${ringMs} ms each (load average ${load0.toFixed(2)} on this machine)…`);
   const busy0 = await taskSeconds();
+  const cpu0 = cpuTimes();
   const tRun = Date.now();
   const result = await sippRun(calls, rate, rows.length >= calls ? rows.slice(0, calls) : rows);
   const runS = (Date.now() - tRun) / 1000;
+  const cpu1 = cpuTimes();
+  // a virtual machine's stolen CPU stalls everything at once: read bunched slow pops with it
+  const stealPct = cpu0 && cpu1 && cpu1.total > cpu0.total ? Math.round(((cpu1.steal - cpu0.steal) / (cpu1.total - cpu0.total)) * 1000) / 10 : null;
+  if (stealPct !== null) log(`CPU stolen by the hypervisor during the calls: ${stealPct}%`);
   log(`SIPp done in ${runS.toFixed(1)} s (exit ${result.code})`);
   await page.waitForTimeout(1500);
   const busyS = (await taskSeconds()) - busy0;
@@ -222,6 +237,7 @@ try {
       customers: storeCustomers,
       ring_ms: ringMs,
       loadavg_1m: Math.round(Math.max(load0, loadavg()[0]!) * 100) / 100,
+      steal_pct: stealPct,
     }),
   );
 } catch (err) {
