@@ -330,7 +330,10 @@ export function CallCards() {
   useEffect(() => {
     if (hidden.length === 0) setExpanded(false);
   }, [hidden.length]);
-  const counts = useSettled(`${hidden.length}/${hidden.filter((c) => c.state === 'ringing').length}`, FOLD_SETTLE_MS);
+  const live = `${hidden.length}/${hidden.filter((c) => c.state === 'ringing').length}`;
+  const settled = useSettled(live, FOLD_SETTLE_MS);
+  // a fold that has just appeared never says "0 more"
+  const counts = hidden.length > 0 && settled.startsWith('0/') ? live : settled;
   if (ordered.length === 0) return <p className="muted small calls-empty">{t('calls.none')}</p>;
   const cards = expanded ? ordered : visible;
   const [more, ringing] = counts.split('/').map(Number) as [number, number];

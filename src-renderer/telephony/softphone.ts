@@ -41,7 +41,6 @@ import { callOfPop, markInvite, showCallPop } from './popLink';
 import { currentTT } from './strings';
 import { addCall, getCall, patchCall, removeCall, useTelephony, type CallView, type EndReason, type RegState } from './store';
 
-/** Headers the identity rules read (sip.js normalises compact forms on parse). */
 const ENDED_CARDS_KEPT = 5;
 const ENDED_CARD_MS = 15_000;
 const REGISTER_EXPIRES_S = 300;
