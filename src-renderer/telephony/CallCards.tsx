@@ -300,24 +300,51 @@ export const CallCard = memo(function CallCard({ call, shown }: { call: CallView
 
 /**
  * `value`, changing on screen at most once every `ms`: a change after a quiet spell shows at
- * once, the ones that follow land together (the last one always does). In a burst the fold's
- * counts change with every call that ends; each change would cost the renderer a layout and a
- * paint of its own, between two pops.
+ * once, the ones that follow land together (the last one always does).
  */
-function useSettled<T>(value: T, ms: number): T {
+function useSettled<T>(value: T, ms: number, same: (a: T, b: T) => boolean): T {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const shown = useRef({ value, at: 0 });
-  if (!Object.is(value, shown.current.value) && Date.now() - shown.current.at >= ms) shown.current = { value, at: Date.now() };
-  const pending = !Object.is(value, shown.current.value);
+  if (!same(value, shown.current.value) && Date.now() - shown.current.at >= ms) shown.current = { value, at: Date.now() };
+  const pending = !same(value, shown.current.value);
   useEffect(() => {
     if (!pending) return;
     const timer = setTimeout(rerender, Math.max(0, shown.current.at + ms - Date.now()));
     return () => clearTimeout(timer);
-  }, [pending, value, ms]);
+  });
   return shown.current.value;
 }
 
-const FOLD_SETTLE_MS = 500;
+interface FoldCounts {
+  more: number;
+  ringing: number;
+}
+const sameCounts = (a: FoldCounts, b: FoldCounts): boolean => a.more === b.more && a.ringing === b.ringing;
+
+/**
+ * The "N more calls" row. In a burst its counts change with every call that ends; each change
+ * would cost the renderer a layout and a paint of its own between two pops, so they settle for
+ * half a second. Mounted only while something is folded: it starts from the live counts.
+ */
+function FoldRow({ counts, expanded, onToggle }: { counts: FoldCounts; expanded: boolean; onToggle: () => void }) {
+  const t = useTT();
+  const { more, ringing } = useSettled(counts, 500, sameCounts);
+  return (
+    <li className="call-more">
+      <button
+        type="button"
+        className="btn btn-link btn-small call-more-btn"
+        data-testid="call-cards-more"
+        data-hidden={more}
+        data-ringing={ringing}
+        aria-expanded={expanded}
+        onClick={onToggle}
+      >
+        {expanded ? t('calls.fewer') : ringing > 0 ? t('calls.moreRinging', { n: more, ringing }) : t('calls.more', { n: more })}
+      </button>
+    </li>
+  );
+}
 
 export function CallCards() {
   const t = useTT();
@@ -330,32 +357,19 @@ export function CallCards() {
   useEffect(() => {
     if (hidden.length === 0) setExpanded(false);
   }, [hidden.length]);
-  const live = `${hidden.length}/${hidden.filter((c) => c.state === 'ringing').length}`;
-  const settled = useSettled(live, FOLD_SETTLE_MS);
-  // a fold that has just appeared never says "0 more"
-  const counts = hidden.length > 0 && settled.startsWith('0/') ? live : settled;
   if (ordered.length === 0) return <p className="muted small calls-empty">{t('calls.none')}</p>;
   const cards = expanded ? ordered : visible;
-  const [more, ringing] = counts.split('/').map(Number) as [number, number];
   return (
     <ul className="call-cards" data-testid="call-cards" aria-live="polite">
       {cards.map((c) => (
         <CallCard key={c.id} call={c} shown={c.id === shownId} />
       ))}
       {hidden.length > 0 && (
-        <li className="call-more">
-          <button
-            type="button"
-            className="btn btn-link btn-small call-more-btn"
-            data-testid="call-cards-more"
-            data-hidden={more}
-            data-ringing={ringing}
-            aria-expanded={expanded}
-            onClick={() => setExpanded((e) => !e)}
-          >
-            {expanded ? t('calls.fewer') : ringing > 0 ? t('calls.moreRinging', { n: more, ringing }) : t('calls.more', { n: more })}
-          </button>
-        </li>
+        <FoldRow
+          counts={{ more: hidden.length, ringing: hidden.filter((c) => c.state === 'ringing').length }}
+          expanded={expanded}
+          onToggle={() => setExpanded((e) => !e)}
+        />
       )}
     </ul>
   );

@@ -12,6 +12,8 @@ import { callerIdentity, type InviteHeaders } from '../../src-shared/telephony/i
 /** The headers callerIdentity() reads (the softphone reads the same ones from sip.js's message). */
 export const IDENTITY_HEADERS = ['From', 'To', 'P-Asserted-Identity', 'Remote-Party-ID', 'Privacy', 'Diversion', 'History-Info', 'X-Pronto-Line'] as const;
 
+const WANTED = new Set(IDENTITY_HEADERS.map((n) => n.toLowerCase()));
+
 /** Compact header forms (RFC 3261 §7.3.3) among the ones read here. */
 const COMPACT: Record<string, string> = { f: 'from', t: 'to', i: 'call-id' };
 const MAX_HEAD = 16_384;
@@ -27,13 +29,12 @@ export interface RawInvite {
  * A new dialog's INVITE read from the raw message: its Call-ID and who calls. null for anything
  * else (responses, other methods, re-INVITEs inside a dialog, messages without a Call-ID).
  */
-export function readRawInvite(message: string, headerNames: readonly string[] = IDENTITY_HEADERS): RawInvite | null {
+export function readRawInvite(message: string): RawInvite | null {
   if (typeof message !== 'string' || !message.startsWith('INVITE ')) return null;
   const end = message.indexOf('\r\n\r\n');
   const head = message.slice(0, end < 0 ? Math.min(message.length, MAX_HEAD) : Math.min(end, MAX_HEAD));
   const lines = head.split('\r\n');
   const ruri = lines[0]!.split(' ')[1] ?? '';
-  const wanted = new Set(headerNames.map((n) => n.toLowerCase()));
   const headers: Record<string, string[]> = {};
   let callId = '';
   let last: string[] | null = null;
@@ -51,7 +52,7 @@ export function readRawInvite(message: string, headerNames: readonly string[] = 
     const name = COMPACT[raw] ?? raw;
     const value = line.slice(colon + 1).trim();
     if (name === 'call-id') callId = value;
-    if (!wanted.has(name)) continue;
+    if (!WANTED.has(name)) continue;
     last = headers[name] ??= [];
     last.push(value);
   }
