@@ -1,7 +1,8 @@
 // Cases through a real hub: the web host syncs with a hub started here (PGlite in memory,
 // 127.0.0.1, random port; HP1 buyers go on to buy HP3, so the hub's model relates them) → pop with offers ranked by the hub's model → accept one → submit →
 // the case and its outcome reach the hub's tables, and `pronto cases` shows it delivered.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
@@ -12,7 +13,10 @@ import { importFeed } from '../src-hub/feeds/import';
 import { addUser, issueToken, setTeam } from '../src-hub/admin';
 import { trainOffers } from '../src-hub/offers/train';
 import { simulateCall } from './support/fixtures';
+import { REPO_ROOT } from './support/server';
 import { cliCases, startCasesHost, type CasesHost } from './support/cases';
+import { openStore as openDesktopStore } from '../src-main/db/store';
+import type { SyncThreadCommand, SyncThreadEvent } from '../src-main/services/sync/handle';
 
 const FEEDS = {
   products: `sku,name,category,family,tier,price,currency,margin
@@ -38,6 +42,8 @@ let hub: Store;
 let app: FastifyInstance;
 let host: CasesHost;
 let root: string;
+let hubUrl: string;
+let token: string;
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
@@ -48,12 +54,12 @@ test.beforeAll(async () => {
   }
   await setTeam(hub, 'Islands', ['Isole']);
   await addUser(hub, { name: 'ivo', role: 'agent', team: 'Islands', password: 'long enough password' });
-  const token = await issueToken(hub, 'ivo');
+  token = await issueToken(hub, 'ivo');
   await trainOffers(hub);
   app = await buildHub({ store: hub, live: { coalesceMs: 20 } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
-  const hubUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  hubUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   root = mkdtempSync(join(tmpdir(), 'pronto-e2e-hub-'));
   host = await startCasesHost(join(root, 'data'), { env: { PRONTO_HUB_URL: hubUrl, PRONTO_HUB_TOKEN: token } });
 });
@@ -94,4 +100,45 @@ test('pop → offer from the hub model → accept → submit → case and outcom
   await expect.poll(async () => (await cliCases(host.dataDir)).find((c) => c.caseId === caseId)?.pending, { timeout: 15_000 }).toBe(false);
   const mine = (await cliCases(host.dataDir)).find((c) => c.caseId === caseId)!;
   expect(mine.offers.map((o) => [o.sku, o.outcome])).toEqual([['HP3', 'accepted']]);
+});
+
+test("the Electron build's sync thread (its own bundled file) syncs a store from the hub", async () => {
+  // The packaged app cannot start the tsx bootstrap the web host uses; electron-vite bundles
+  // the sync thread on its own (src-main/electron/main.ts, ?modulePath). Run that very file.
+  const chunks = join(REPO_ROOT, 'out/main/chunks');
+  const chunk = (name: string): string => {
+    const f = readdirSync(chunks).find((c) => c.startsWith(`${name}-`) && c.endsWith('.cjs'));
+    expect(f, `no ${name} chunk in ${chunks}: run electron-vite build`).toBeTruthy();
+    return join(chunks, f!);
+  };
+  const dir = join(root, 'electron-bundle');
+  const store = openDesktopStore(dir);
+  // small pages, and the pull worker (also bundled) for any pull: both files get run
+  const worker = new Worker(chunk('sync-worker'), {
+    workerData: { file: store.file, cfg: { hubUrl, token, pageSize: 5, pullWorkerEntry: chunk('pull-worker') } },
+    env: { ...process.env, PRONTO_SYNC_WORKER_MIN_ROWS: '0' },
+  });
+  const results = new Map<number, SyncThreadEvent & { type: 'result' }>();
+  const logs: string[] = [];
+  worker.on('message', (e: SyncThreadEvent) => {
+    if (e.type === 'result') results.set(e.id, e);
+    if (e.type === 'log') logs.push(e.line);
+  });
+  const send = (m: SyncThreadCommand): void => worker.postMessage(m);
+  try {
+    send({ type: 'syncOnce', id: 1 });
+    await expect.poll(() => results.get(1), { timeout: 30_000 }).toBeTruthy();
+    expect(results.get(1)).toMatchObject({ value: { pulled: expect.any(Number) } });
+    expect(results.get(1)!.value!.pulled).toBeGreaterThan(5);
+    expect(logs.join('\n')).toMatch(/fetched and checked in a worker thread/);
+    const ids = store.sqlite.prepare('SELECT customer_id FROM customers ORDER BY customer_id').pluck().all();
+    expect(ids).toEqual(['HK0', 'HK1', 'HK2', 'HK3', 'HK4', 'HK5', 'HK6', 'HK7']);
+    const exited = new Promise((r) => worker.once('exit', r));
+    send({ type: 'stop', id: 2 });
+    await exited;
+    expect(results.get(2)).toMatchObject({ type: 'result', id: 2 });
+  } finally {
+    await worker.terminate();
+    store.close();
+  }
 });

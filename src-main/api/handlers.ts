@@ -11,7 +11,7 @@ import { OfferService } from '../services/offers/service';
 import { CaseService, CaseError } from '../services/cases/service';
 import { getMeta } from '../db/queries/meta';
 import { NotesService } from '../services/sync/notes';
-import type { SyncClient } from '../services/sync/client';
+import type { SyncHandle } from '../services/sync/handle';
 import type { SyncStatus } from '../../src-shared/sync/status';
 import { demoInfo } from '../services/demo';
 import type { Region } from '../../src-shared/phone/normalize';
@@ -23,7 +23,7 @@ export interface AppContext {
   region: Region;
   host: 'electron' | 'web';
   /** Present when a hub is configured. */
-  sync?: SyncClient | null;
+  sync?: SyncHandle | null;
   /** Host-specific pieces (Electron: safeStorage, window attention); the web host uses defaults. */
   platform?: Partial<PlatformHooks>;
 }

@@ -69,7 +69,12 @@ export function openStore(dataDir: string, opts: OpenOptions = {}): Store {
 
 /** A second connection on the same file (importers write here; lookups keep their own). */
 export function openConnection(store: Store): Sqlite {
-  const sqlite = new Database(store.file);
+  return connectTo(store.file);
+}
+
+/** A connection to a store another connection (or thread) already opened and migrated. */
+export function connectTo(file: string): Sqlite {
+  const sqlite = new Database(file);
   configure(sqlite);
   return sqlite;
 }

@@ -12,6 +12,10 @@ import { hubUrl, resolveDataDir, resolveRegion } from '../config';
 import { CSP } from '../web/server';
 import { electronPlatform } from './platform';
 import { hubConfigFromEnv, createSync } from '../services/sync/runtime';
+// electron-vite bundles the sync thread and the pull worker as files of their own and gives
+// their paths (the bundle has no .mjs/.ts pair beside it for the tsx bootstrap the CLI uses).
+import syncThreadEntry from '../services/sync/sync-worker.ts?modulePath';
+import pullWorkerEntry from '../services/sync/pull-worker.ts?modulePath';
 
 const flag = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -93,7 +97,7 @@ void app.whenReady().then(async () => {
   store = openStore(dataDir, { migrationsDir: join(app.getAppPath(), 'migrations/desktop') });
   await ensureDemoData(store, { hubConfigured: hubUrl() !== null });
   const hub = hubConfigFromEnv();
-  const sync = hub ? createSync(store, hub, (l) => console.error(l)) : null;
+  const sync = hub ? createSync(store, hub, (l) => console.error(l), { threadEntry: syncThreadEntry, pullWorkerEntry }) : null;
   const api = new App({
     store, region: resolveRegion(flag('region')), host: 'electron', sync: sync?.client ?? null,
     platform: electronPlatform(dataDir, () => win),

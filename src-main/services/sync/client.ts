@@ -11,6 +11,7 @@ import { fetchPage, hubFetch, safeJson, SyncError, type PageRequest } from './pa
 import { inThreadPages, threadPage, workerPages, type AppliedPage, type PageStream } from './pages';
 import { deferIndexes, finishDeferredIndexes, pendingIndexes } from '../../db/queries/indexes';
 import type { SyncStatus } from '../../../src-shared/sync/status';
+import type { SyncHandle, SyncLiveState, SyncRound } from './handle';
 
 export interface SyncOptions {
   hubUrl: string;
@@ -23,6 +24,8 @@ export interface SyncOptions {
   /** After a page commits: how many rows and of which entities (e.g. reload offers on 'offerModel'). */
   onChanged?: (rows: number, entities: ReadonlySet<Entity>) => void;
   log?: (line: string) => void;
+  /** The pull worker's file where a bundler made one (Electron); found beside pages.ts otherwise. */
+  pullWorkerEntry?: string;
 }
 
 const META = { cursor: 'sync_cursor', scope: 'sync_scope', at: 'sync_at', client: 'client_id' } as const;
@@ -36,7 +39,22 @@ export function clientId(sqlite: Sqlite): string {
   return id;
 }
 
-export class SyncClient {
+/**
+ * What the store says about sync, read on any connection: the host reads it on its own while the
+ * client writes on another (a sync thread), so pending writes show the moment the agent makes them.
+ */
+export function storedSyncStatus(sqlite: Sqlite, outbox: Outbox): Pick<SyncStatus, 'lastSyncedAt' | 'cursor' | 'pending' | 'rejected' | 'rejectedItems'> {
+  const { pending, rejected } = outbox.counts();
+  return {
+    lastSyncedAt: getMeta(sqlite, META.at),
+    cursor: Number(getMeta(sqlite, META.cursor) ?? 0),
+    pending,
+    rejected,
+    rejectedItems: outbox.rejected(10).map(({ id, kind, reason, rejectedAt }) => ({ id, kind, reason, rejectedAt })),
+  };
+}
+
+export class SyncClient implements SyncHandle {
   readonly outbox: Outbox;
   private apply;
   private base: string;
@@ -44,6 +62,8 @@ export class SyncClient {
   private ws: WebSocket | null = null;
   private timers = new Set<NodeJS.Timeout>();
   private running = false;
+  /** Set by stop(): a pull in progress ends at its next page boundary. */
+  private stopping = false;
   private busy: Promise<void> | null = null;
   private again = false;
   private failures = 0;
@@ -60,20 +80,12 @@ export class SyncClient {
   }
 
   status(): SyncStatus {
-    const { pending, rejected } = this.outbox.counts();
-    return {
-      configured: true,
-      hubUrl: this.base,
-      online: this.state.online,
-      live: this.state.live,
-      lastSyncedAt: getMeta(this.sqlite, META.at),
-      cursor: this.cursor,
-      pending,
-      rejected,
-      rejectedItems: this.outbox.rejected(10).map(({ id, kind, reason, rejectedAt }) => ({ id, kind, reason, rejectedAt })),
-      error: this.state.error,
-      progress: this.state.progress,
-    };
+    return { configured: true, hubUrl: this.base, ...this.liveState(), ...storedSyncStatus(this.sqlite, this.outbox) };
+  }
+
+  liveState(): SyncLiveState {
+    const { online, live, error, progress } = this.state;
+    return { online, live, error, progress };
   }
 
   private emit(): void {
@@ -158,15 +170,21 @@ export class SyncClient {
         this.emit();
         if (!stream) {
           const rest = this.pageRequest(false);
-          stream = (after ?? 0) >= workerMinRows() ? workerPages(rest) : inThreadPages(rest);
+          stream = (after ?? 0) >= workerMinRows() ? workerPages(rest, this.opts.pullWorkerEntry) : inThreadPages(rest);
           if (stream.via === 'worker') this.opts.log?.(`sync: ${after} changes to pull, fetched and checked in a worker thread`);
         }
         page = await this.online(stream.next());
+        // Pages the worker fetched ahead come back as settled promises: without a turn of the
+        // event loop here, a host running this on its own thread answers nothing (no pop)
+        // until the whole backlog is written.
+        await new Promise<void>((r) => setImmediate(r));
+        if (this.stopping) throw new SyncError('sync stopped', false);
       }
     } finally {
       stream?.close();
       // Also after an error: the pop must not stay without its indexes while we are offline.
-      this.endBulk();
+      // Not when stopping (the app is closing): the next start builds them (openStore).
+      if (!this.stopping) this.endBulk();
       this.state.progress = null;
     }
     return rows;
@@ -220,7 +238,7 @@ export class SyncClient {
   }
 
   /** One full round: push what we have, then pull until up to date. */
-  async syncOnce(): Promise<{ pushed: number; rejected: number; pulled: number }> {
+  async syncOnce(): Promise<SyncRound> {
     try {
       const p = await this.pushAll();
       const pulled = await this.pullAll();
@@ -270,6 +288,7 @@ export class SyncClient {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.connect(0);
     const poll = (): void => {
       this.kick();
@@ -311,6 +330,7 @@ export class SyncClient {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.ws?.terminate();

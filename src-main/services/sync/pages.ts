@@ -49,13 +49,14 @@ export function inThreadPages(first: PageRequest): PageStream {
   };
 }
 
-function workerBootstrap(): string | null {
-  return process.env.PRONTO_SYNC_WORKER === '0' ? null : tsWorkerBootstrap(import.meta.url, 'pull-worker');
+/** `bundled`: the pull worker's own file in a bundle (Electron); else the tsx bootstrap beside this one. */
+function workerBootstrap(bundled?: string): string | null {
+  return process.env.PRONTO_SYNC_WORKER === '0' ? null : bundled ?? tsWorkerBootstrap(import.meta.url, 'pull-worker');
 }
 
 /** Pages after `first` from a worker thread, or in-thread where no worker can be started. */
-export function workerPages(first: PageRequest): PageStream {
-  const boot = workerBootstrap();
+export function workerPages(first: PageRequest, bundled?: string): PageStream {
+  const boot = workerBootstrap(bundled);
   if (!boot) return inThreadPages(first);
   const worker = new Worker(boot, { workerData: first });
   const queue: WorkerMessage[] = [];

@@ -10,6 +10,9 @@ import type { FastifyInstance } from 'fastify';
 import { openStore, openConnection, type Store } from '../../db/store';
 import { LookupService } from '../lookup';
 import { SyncClient } from './client';
+import type { SyncHandle } from './handle';
+import { SyncThread } from './thread';
+import { getMeta } from '../../db/queries/meta';
 import { NotesService } from './notes';
 import { tempDir } from '../../test-support/fixtures';
 import { buildHub } from '../../../src-hub/http/app';
@@ -268,6 +271,47 @@ describe('crash safety (kill -9 of the sync process)', () => {
     expect(after.sqlite.prepare("SELECT count(*) FROM meta WHERE key = 'deferred_indexes'").pluck().get()).toBe(0);
   }, 240_000);
 
+  it('a host syncs on its own sync thread: it answers while an initial sync is written; stopped midway, the next start completes it', async () => {
+    const host = (store: Store) => {
+      const made = createSync(store, { hubUrl: url, token: bigToken, pageSize: 100 }, () => {});
+      const api = new App({ store, region: 'IT', host: 'web', sync: made.client });
+      made.bind(api);
+      cleanups.push(() => made.client.stop());
+      return { api, sync: made.client };
+    };
+    const a = desktop();
+    const { api, sync } = host(a.store);
+    expect(sync).toBeInstanceOf(SyncThread);
+    let finished = false;
+    const round = sync.syncOnce().finally(() => (finished = true));
+    // the host's own thread keeps answering, and sees the store fill page by page
+    const seen = new Set<number>();
+    while (!finished) {
+      seen.add((await api.call('status', {})).customers);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const { pulled } = await round;
+    const total = (await api.call('status', {})).customers;
+    expect(pulled).toBeGreaterThan(7500);
+    expect([...seen].filter((n) => n > 0 && n < total).length).toBeGreaterThan(1);
+    expect(sync.status()).toMatchObject({ configured: true, online: true, error: null, pending: 0 });
+
+    // stopped in the middle of an initial sync: the pages written stay with their cursor, and
+    // another start goes on from there to the same store as the uninterrupted sync
+    const b = desktop();
+    const first = host(b.store);
+    const cut = first.sync.syncOnce().then(() => 'finished', (e: Error) => e.message);
+    await until(() => Number(getMeta(b.store.sqlite, 'sync_cursor') ?? 0), (c) => c > 0);
+    await first.sync.stop();
+    expect(await cut).toMatch(/sync stopped/);
+    expect(b.store.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    const midway = Number(getMeta(b.store.sqlite, 'sync_cursor'));
+    expect(midway).toBeGreaterThan(0);
+    const again = host(b.store);
+    expect((await again.sync.syncOnce()).pulled).toBeLessThan(pulled);
+    expect(dump(b.store)).toBe(dump(a.store));
+  }, 120_000);
+
   it('a push killed at random points delivers every mutation exactly once', async () => {
     const d = desktop();
     const notes = new NotesService(d.store.sqlite, 'eve');
@@ -307,7 +351,7 @@ describe('cases and next-best-offer through the hub', () => {
   });
 
   /** A desktop wired like a host: App + SyncClient through runtime.ts (offers reload on sync). */
-  function host(): { store: Store; app: App; sync: SyncClient } {
+  function host(): { store: Store; app: App; sync: SyncHandle } {
     const { store } = desktop();
     const made = createSync(store, { hubUrl: url, token: islands }, () => {});
     const app = new App({ store, region: 'IT', host: 'web', sync: made.client });
@@ -318,6 +362,7 @@ describe('cases and next-best-offer through the hub', () => {
 
   it('a case with an accepted offer reaches the hub exactly once; the local case is no longer pending; colleagues see it', async () => {
     const a = host();
+    expect(a.sync).toBeInstanceOf(SyncThread); // as the web host and Electron run it
     await a.sync.syncOnce();
     const draft = await a.app.call('caseStart', { callId: 'isle-1', customerId: 'K0', line: '600' });
     const done = await a.app.call('caseSubmit', { caseId: draft.caseId, disposition: 'ORDER', notes: 'took paper', offers: [{ sku: 'P3', kind: 'cross_sell', outcome: 'accepted' }] });

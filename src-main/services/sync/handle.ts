@@ -1,0 +1,38 @@
+// What a host holds of sync: the same few verbs whether the client runs on the host's own thread
+// or in a sync thread (thread.ts), so the API and the shells never know which.
+import type { Entity } from '../../../src-shared/sync/protocol';
+import type { SyncStatus } from '../../../src-shared/sync/status';
+
+export interface SyncRound {
+  pushed: number;
+  rejected: number;
+  pulled: number;
+}
+
+export interface SyncHandle {
+  /** Live mode: pokes, polls, retries. */
+  start(): void;
+  /** A round now, or right after the current one. */
+  kick(): void;
+  /** Network back or machine awake: retry at once. */
+  wake(): void;
+  /** One full round (push, then pull until up to date); rejects with the round's error. */
+  syncOnce(): Promise<SyncRound>;
+  stop(): Promise<void>;
+  status(): SyncStatus;
+}
+
+/** The part of the status that lives in memory in the client (the rest is in the store). */
+export type SyncLiveState = Pick<SyncStatus, 'online' | 'live' | 'error' | 'progress'>;
+
+/** sync thread → host. */
+export type SyncThreadEvent =
+  | { type: 'status'; state: SyncLiveState }
+  | { type: 'changed'; rows: number; entities: Entity[] }
+  | { type: 'log'; line: string }
+  | { type: 'result'; id: number; value?: SyncRound; error?: string };
+
+/** host → sync thread. */
+export type SyncThreadCommand =
+  | { type: 'start' | 'kick' | 'wake' }
+  | { type: 'syncOnce' | 'stop'; id: number };
