@@ -17,6 +17,7 @@ import { demoInfo } from '../services/demo';
 import type { Region } from '../../src-shared/phone/normalize';
 import { isRegion } from '../../src-shared/phone/normalize';
 import { ApiError } from './errors';
+import { WriteQueue } from '../db/writes';
 
 export interface AppContext {
   store: Store;
@@ -26,6 +27,7 @@ export interface AppContext {
   sync?: SyncHandle | null;
   /** Host-specific pieces (Electron: safeStorage, window attention); the web host uses defaults. */
   platform?: Partial<PlatformHooks>;
+  log?: (line: string) => void;
 }
 
 export interface PlatformHooks {
@@ -51,6 +53,14 @@ const STANDALONE: Omit<SyncStatus, 'pending' | 'rejected' | 'rejectedItems'> = {
   configured: false, hubUrl: null, online: false, live: false, lastSyncedAt: null, cursor: 0, error: null, progress: null,
 };
 
+/**
+ * Methods that write the store: they wait for the write lock in the write queue (db/writes.ts),
+ * never on the host's thread. incomingCall answers first and queues its record itself.
+ */
+const WRITES: ReadonlySet<MethodName> = new Set<MethodName>([
+  'outgoingCall', 'callProgress', 'caseStart', 'caseSave', 'caseCallEnded', 'caseSubmit', 'noteSave', 'contactCreate',
+]);
+
 export type Handlers = { [M in MethodName]: (input: z.infer<(typeof methods)[M]['input']>) => Output<M> | Promise<Output<M>> };
 
 export class App {
@@ -67,8 +77,10 @@ export class App {
   /** status's counts, kept until the store changes (counting 1M customers + 5M purchases blocks the host ~100 ms). */
   private countCache: { version: number; counts: [number, number] } | null = null;
   private dataVersion;
+  readonly writes: WriteQueue;
 
   constructor(readonly ctx: AppContext) {
+    this.writes = new WriteQueue(ctx.store.sqlite);
     this.cases = new CaseService(ctx.store.sqlite);
     this.offers = new OfferService(ctx.store.sqlite);
     const DECLINE_WINDOW_MS = 30 * 86_400_000;
@@ -110,7 +122,12 @@ export class App {
         const result = c.withheld
           ? { query: c.identity, normalized: null, match: 'withheld' as const, candidates: [], pop: null }
           : this.lookup.lookup(c.identity, region);
-        this.calls.offered({ callId: c.callId, direction: 'inbound', remoteRaw: c.identity, remoteDisplay: c.display, line: c.line, forwardedBy: c.forwardedBy }, result);
+        // The pop gets its answer now; the record follows as soon as the store can be written
+        // (at once, unless a sync page or an import holds the write lock).
+        const offered = { callId: c.callId, direction: 'inbound' as const, remoteRaw: c.identity, remoteDisplay: c.display, line: c.line, forwardedBy: c.forwardedBy };
+        this.writes.run(() => this.calls.offered(offered, result)).catch((err: unknown) => {
+          (ctx.log ?? console.error)(`call ${c.callId} not recorded: ${(err as Error).message}`);
+        });
         return result;
       },
       outgoingCall: (c) => {
@@ -176,6 +193,7 @@ export class App {
       throw new ApiError('bad_request', `${method}: ${issue.path.join('.') || 'input'}: ${issue.message}`);
     }
     const handler = this.handlers[method] as (i: unknown) => unknown;
+    if (WRITES.has(method)) return await this.writes.run(() => handler(parsed.data));
     return await handler(parsed.data);
   }
 
