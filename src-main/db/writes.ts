@@ -18,7 +18,8 @@ export class WriteQueue {
   private maxWaitMs: number;
 
   constructor(private sqlite: Sqlite, opts: WriteQueueOptions = {}) {
-    this.maxWaitMs = opts.maxWaitMs ?? 120_000;
+    // an import holds the lock for a whole file (a minute or more for millions of rows)
+    this.maxWaitMs = opts.maxWaitMs ?? 600_000;
   }
 
   /**
