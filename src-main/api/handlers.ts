@@ -18,6 +18,7 @@ import type { Region } from '../../src-shared/phone/normalize';
 import { isRegion } from '../../src-shared/phone/normalize';
 import { ApiError } from './errors';
 import { WriteQueue } from '../db/writes';
+import type { LookupResult } from '../../src-shared/pop/schema';
 
 export interface AppContext {
   store: Store;
@@ -61,6 +62,9 @@ const WRITES: ReadonlySet<MethodName> = new Set<MethodName>([
   'outgoingCall', 'callProgress', 'caseStart', 'caseSave', 'caseCallEnded', 'caseSubmit', 'noteSave', 'contactCreate',
 ]);
 
+const RECENT_LOOKUP_MS = 2_000;
+const RECENT_LOOKUPS = 256;
+
 export type Handlers = { [M in MethodName]: (input: z.infer<(typeof methods)[M]['input']>) => Output<M> | Promise<Output<M>> };
 
 export class App {
@@ -78,6 +82,7 @@ export class App {
   private countCache: { version: number; counts: [number, number] } | null = null;
   private dataVersion;
   readonly writes: WriteQueue;
+  private recentLookups = new Map<string, { at: number; result: LookupResult }>();
 
   constructor(readonly ctx: AppContext) {
     this.writes = new WriteQueue(ctx.store.sqlite);
@@ -113,7 +118,10 @@ export class App {
     this.handlers = {
       lookup: ({ identity, region }) => {
         if (region && !isRegion(region)) throw new ApiError('bad_request', `region: "${region}" is not supported`);
-        return this.lookup.lookup(identity, (region as Region | undefined) ?? ctx.region);
+        const r = (region as Region | undefined) ?? ctx.region;
+        const result = this.lookup.lookup(identity, r);
+        this.keepForCall(identity, r, result);
+        return result;
       },
       openCustomer: ({ customerId }) => this.lookup.pop(customerId),
       search: ({ query, limit }) => this.search.search(query, limit ?? 20),
@@ -121,7 +129,7 @@ export class App {
         const region = (c.region as Region | undefined) ?? ctx.region;
         const result = c.withheld
           ? { query: c.identity, normalized: null, match: 'withheld' as const, candidates: [], pop: null }
-          : this.lookup.lookup(c.identity, region);
+          : this.takeForCall(c.identity, region) ?? this.lookup.lookup(c.identity, region);
         // The pop gets its answer now; the record follows as soon as the store can be written
         // (at once, unless a sync page or an import holds the write lock).
         const offered = { callId: c.callId, direction: 'inbound' as const, remoteRaw: c.identity, remoteDisplay: c.display, line: c.line, forwardedBy: c.forwardedBy };
@@ -169,6 +177,28 @@ export class App {
         return { dataDir: ctx.store.dataDir, region: ctx.region, customers, purchases, demo: demoInfo(ctx.store), host: ctx.host };
       },
     };
+  }
+
+  /**
+   * The softphone looks the caller up when an INVITE's bytes arrive and shows that answer; its
+   * incomingCall (the call's record) follows a few ms later. The record takes that same answer
+   * (once, if under 2 s old) instead of assembling the pop a second time on this thread.
+   */
+  private keepForCall(identity: string, region: Region, result: LookupResult): void {
+    const now = Date.now();
+    for (const [k, v] of this.recentLookups) {
+      if (now - v.at < RECENT_LOOKUP_MS && this.recentLookups.size < RECENT_LOOKUPS) break;
+      this.recentLookups.delete(k);
+    }
+    this.recentLookups.set(`${region} ${identity}`, { at: now, result });
+  }
+
+  private takeForCall(identity: string, region: Region): LookupResult | null {
+    const key = `${region} ${identity}`;
+    const kept = this.recentLookups.get(key);
+    if (!kept) return null;
+    this.recentLookups.delete(key);
+    return Date.now() - kept.at < RECENT_LOOKUP_MS ? kept.result : null;
   }
 
   /** Counted again only after a change: another process committed (import), sync applied, a contact was created. */

@@ -15,19 +15,33 @@ export interface WriteQueueOptions {
 
 export class WriteQueue {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Writes queued behind the lock, not yet done: a new one waits behind them. */
+  private waiting = 0;
   private maxWaitMs: number;
+  /** The connection's busy timeout, for its reads (read once: every write goes through here). */
+  private readonly busyMs: number;
 
   constructor(private sqlite: Sqlite, opts: WriteQueueOptions = {}) {
+    this.busyMs = Number(sqlite.pragma('busy_timeout', { simple: true }));
     // an import holds the lock for a whole file (a minute or more for millions of rows)
     this.maxWaitMs = opts.maxWaitMs ?? 600_000;
   }
 
   /**
-   * Runs `fn` in one IMMEDIATE transaction once the write lock is free; its own transactions
-   * become savepoints inside. `fn` must not await: the transaction is this connection's.
+   * Runs `fn` in one IMMEDIATE transaction once the write lock is free (at once when it is and
+   * nothing waits before it); its own transactions become savepoints inside. `fn` must not
+   * await: the transaction is this connection's.
    */
   run<T>(fn: () => T): Promise<T> {
-    const next = this.tail.then(() => this.write(fn));
+    if (this.waiting === 0 && this.tryBegin()) {
+      try {
+        return Promise.resolve(this.inTransaction(fn));
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    }
+    this.waiting++;
+    const next = this.tail.then(() => this.write(fn)).finally(() => this.waiting--);
     this.tail = next.catch(() => {});
     return next;
   }
@@ -38,6 +52,11 @@ export class WriteQueue {
       if (Date.now() - t0 > this.maxWaitMs) throw new StoreBusyError(`the store stayed busy for ${Math.round((Date.now() - t0) / 1000)} s (another writer holds it)`);
       await new Promise((r) => setTimeout(r, delay));
     }
+    return this.inTransaction(fn);
+  }
+
+  /** `fn` inside the transaction just begun, then COMMIT (ROLLBACK if it throws). */
+  private inTransaction<T>(fn: () => T): T {
     try {
       const result = fn();
       if (result instanceof Promise) throw new Error('a queued write must not be async');
@@ -51,7 +70,7 @@ export class WriteQueue {
 
   /** BEGIN IMMEDIATE without waiting: false when another connection holds the write lock. */
   private tryBegin(): boolean {
-    const wait = this.sqlite.pragma('busy_timeout', { simple: true }) as number;
+    // (a busy_timeout pragma acts when it is compiled: it cannot be prepared once and rerun)
     this.sqlite.pragma('busy_timeout = 0');
     try {
       this.sqlite.exec('BEGIN IMMEDIATE');
@@ -60,7 +79,7 @@ export class WriteQueue {
       if ((err as { code?: string }).code === 'SQLITE_BUSY') return false;
       throw err;
     } finally {
-      this.sqlite.pragma(`busy_timeout = ${wait}`);
+      this.sqlite.pragma(`busy_timeout = ${this.busyMs}`); // reads keep theirs
     }
   }
 }

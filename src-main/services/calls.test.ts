@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore, openConnection, type Store } from '../db/store';
 import { Importer } from './import/importer';
 import { App } from '../api/handlers';
@@ -30,6 +30,24 @@ describe('call history', () => {
     expect(r.pop?.customer.customerId).toBe('C1');
     const [c] = await app.call('listCalls', {});
     expect(c).toMatchObject({ callId: 'a1', direction: 'inbound', remoteE164: '+393471234567', matchKind: 'single', customerId: 'C1', line: '600', outcome: null, answeredAt: null });
+  });
+
+  it('the softphone\'s early lookup is the answer its incomingCall records: the pop is assembled once', async () => {
+    const spy = vi.spyOn(app.lookup, 'lookup');
+    try {
+      const early = await app.call('lookup', { identity: '+39 347 123 4567', region: 'IT' });
+      const r = await app.call('incomingCall', { callId: 'e1', identity: '+39 347 123 4567', display: '', line: '600', forwardedBy: null, withheld: false, region: 'IT' });
+      expect(r).toEqual(early);
+      expect(spy).toHaveBeenCalledTimes(1);
+      // taken once: the same caller again is looked up afresh
+      await app.call('incomingCall', { callId: 'e2', identity: '+39 347 123 4567', display: '', line: '600', forwardedBy: null, withheld: false, region: 'IT' });
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+    const byId = new Map((await app.call('listCalls', {})).map((c) => [c.callId, c]));
+    expect(byId.get('e1')).toMatchObject({ matchKind: 'single', customerId: 'C1', remoteE164: '+393471234567' });
+    expect(byId.get('e2')).toMatchObject({ matchKind: 'single', customerId: 'C1' });
   });
 
   it('classifies outcomes: abandoned, answered, declined, missed, failed', async () => {
