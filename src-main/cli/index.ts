@@ -156,6 +156,8 @@ async function serveCmd(argv: string[]): Promise<number> {
   const { hubConfigFromEnv, createSync } = await import('../services/sync/runtime');
   const hub = hubConfigFromEnv();
   const sync = hub ? createSync(store, hub, (l) => console.error(l)) : null;
+  const { startCheckpointer } = await import('../db/checkpointer');
+  const checkpointer = startCheckpointer(store, { log: (l) => console.error(l) });
   const app = new App({ store, region: resolveRegion(values.region), host: 'web', sync: sync?.client ?? null });
   sync?.bind(app);
   sync?.client.start();
@@ -169,7 +171,7 @@ async function serveCmd(argv: string[]): Promise<number> {
   console.log(`Pronto web host: ${host.url}`);
   await new Promise<void>((done) => {
     const stop = (): void => {
-      Promise.all([host.close(), sync?.client.stop()]).finally(() => {
+      Promise.all([host.close(), sync?.client.stop(), checkpointer.stop()]).finally(() => {
         store.close();
         done();
       });

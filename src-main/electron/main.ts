@@ -12,10 +12,12 @@ import { hubUrl, resolveDataDir, resolveRegion } from '../config';
 import { CSP } from '../web/server';
 import { electronPlatform } from './platform';
 import { hubConfigFromEnv, createSync } from '../services/sync/runtime';
+import { startCheckpointer } from '../db/checkpointer';
 // electron-vite bundles the sync thread and the pull worker as files of their own and gives
 // their paths (the bundle has no .mjs/.ts pair beside it for the tsx bootstrap the CLI uses).
 import syncThreadEntry from '../services/sync/sync-worker.ts?modulePath';
 import pullWorkerEntry from '../services/sync/pull-worker.ts?modulePath';
+import checkpointWorkerEntry from '../db/checkpoint-worker.ts?modulePath';
 
 const flag = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -98,6 +100,7 @@ void app.whenReady().then(async () => {
   await ensureDemoData(store, { hubConfigured: hubUrl() !== null });
   const hub = hubConfigFromEnv();
   const sync = hub ? createSync(store, hub, (l) => console.error(l), { threadEntry: syncThreadEntry, pullWorkerEntry }) : null;
+  startCheckpointer(store, { entry: checkpointWorkerEntry, log: (l) => console.error(l) });
   const api = new App({
     store, region: resolveRegion(flag('region')), host: 'electron', sync: sync?.client ?? null,
     platform: electronPlatform(dataDir, () => win),

@@ -1,0 +1,87 @@
+// Host side of the checkpoint worker: moves SQLite's auto-checkpoint on the host's own
+// connection out of the way once the worker runs, and back if the worker goes. Host writes then only append to the WAL: with synchronous = NORMAL that needs
+// no fsync, so a call record or a case save never waits on the disk.
+import { Worker } from 'node:worker_threads';
+import { tsWorkerBootstrap } from '../../src-shared/node/ts-worker';
+import type { Store } from './store';
+
+export interface CheckpointWorkerData {
+  file: string;
+  intervalMs: number;
+}
+
+export type CheckpointEvent =
+  | { type: 'ready' }
+  | { type: 'checkpointed'; frames: number; log: number; ms: number; rounds: number }
+  | { type: 'error'; message: string };
+
+/** SQLite's default: what the host connection goes back to without a worker. */
+const AUTO_CHECKPOINT_PAGES = 1000;
+/**
+ * With the worker: a safety net only. The worker's PASSIVE checkpoints run while the host may be
+ * writing; under a long unbroken stream of writes none completes, the WAL is never restarted and
+ * grows. Past ~40 MB the host checkpoints itself, as SQLite would, stall and all.
+ */
+const BACKSTOP_PAGES = 10_000;
+/** A checkpoint slower than this is logged: the disk is struggling. */
+const SLOW_CHECKPOINT_MS = 200;
+
+export interface Checkpointer {
+  /** True while the worker checkpoints (the host connection only as a backstop). */
+  readonly active: boolean;
+  /** Frames the worker copied so far, at least (a WAL restarted between two rounds hides some). */
+  readonly frames: number;
+  stop(): Promise<void>;
+}
+
+export interface CheckpointerOptions {
+  /** The worker's own file in a bundle (Electron: `checkpoint-worker.ts?modulePath`). */
+  entry?: string;
+  intervalMs?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Starts the checkpoint worker for `store`. Where no worker can start (a bundle without its
+ * file, PRONTO_CHECKPOINT_THREAD=0), SQLite's own auto-checkpoint stays on.
+ */
+export function startCheckpointer(store: Store, opts: CheckpointerOptions = {}): Checkpointer {
+  const log = opts.log ?? (() => {});
+  const entry = process.env.PRONTO_CHECKPOINT_THREAD === '0' ? null : (opts.entry ?? tsWorkerBootstrap(import.meta.url, 'checkpoint-worker'));
+  let active = false;
+  let frames = 0;
+  let stopping = false;
+  const setAuto = (pages: number): void => {
+    if (store.sqlite.open) store.sqlite.pragma(`wal_autocheckpoint = ${pages}`);
+  };
+  if (!entry) return { active: false, frames: 0, stop: async () => {} };
+
+  const worker = new Worker(entry, { workerData: { file: store.file, intervalMs: opts.intervalMs ?? 250 } satisfies CheckpointWorkerData });
+  worker.unref(); // never keeps a CLI alive on its own
+  const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+  worker.on('message', (e: CheckpointEvent) => {
+    if (e.type === 'ready') {
+      if (stopping) return;
+      active = true;
+      setAuto(BACKSTOP_PAGES);
+    } else if (e.type === 'checkpointed') {
+      frames += e.frames;
+      if (e.ms >= SLOW_CHECKPOINT_MS) log(`checkpoint: ${e.frames} pages in ${e.ms.toFixed(0)} ms (off the host's thread)`);
+    } else log(`checkpoint: ${e.message}`);
+  });
+  worker.on('error', (err) => log(`checkpoint worker: ${err.message}`));
+  void exited.then(() => {
+    if (active) setAuto(AUTO_CHECKPOINT_PAGES);
+    active = false;
+    if (!stopping) log('checkpoint worker ended: SQLite checkpoints on the host thread again');
+  });
+  return {
+    get active() { return active; },
+    get frames() { return frames; },
+    async stop() {
+      stopping = true;
+      worker.postMessage({ type: 'stop' });
+      await exited;
+    },
+  };
+}
