@@ -12,7 +12,7 @@ import { hubUrl, resolveDataDir, resolveRegion } from '../config';
 import { CSP } from '../web/server';
 import { electronPlatform } from './platform';
 import { hubConfigFromEnv, createSync } from '../services/sync/runtime';
-import { startCheckpointer } from '../db/checkpointer';
+import { startCheckpointer, type Checkpointer } from '../db/checkpointer';
 // electron-vite bundles the sync thread and the pull worker as files of their own and gives
 // their paths (the bundle has no .mjs/.ts pair beside it for the tsx bootstrap the CLI uses).
 import syncThreadEntry from '../services/sync/sync-worker.ts?modulePath';
@@ -25,6 +25,7 @@ const flag = (name: string): string | undefined => {
 };
 
 let store: Store | null = null;
+let checkpointer: Checkpointer | null = null;
 let win: BrowserWindow | null = null;
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL; // set by `electron-vite dev` only
@@ -100,7 +101,7 @@ void app.whenReady().then(async () => {
   await ensureDemoData(store, { hubConfigured: hubUrl() !== null });
   const hub = hubConfigFromEnv();
   const sync = hub ? createSync(store, hub, (l) => console.error(l), { threadEntry: syncThreadEntry, pullWorkerEntry }) : null;
-  startCheckpointer(store, { entry: checkpointWorkerEntry, log: (l) => console.error(l) });
+  checkpointer = startCheckpointer(store, { entry: checkpointWorkerEntry, log: (l) => console.error(l) });
   const api = new App({
     store, region: resolveRegion(flag('region')), host: 'electron', sync: sync?.client ?? null,
     platform: electronPlatform(dataDir, () => win),
@@ -120,4 +121,7 @@ void app.whenReady().then(async () => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => store?.close());
+app.on('will-quit', () => {
+  void checkpointer?.stop(); // its last round copies what is left; the exit ends it otherwise
+  store?.close();
+});
