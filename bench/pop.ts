@@ -240,7 +240,17 @@ try {
   if (result.code !== 0) log(`SIPp stderr: ${result.stderr.slice(-1500)}`);
 
   const slowApi = lab.hostLog().split('\n').filter((l) => l.startsWith('slow api '));
-  if (slowApi.length) log(`web host: ${slowApi.length} slow method calls (≥ ${process.env.PRONTO_SLOW_API_MS ?? 50} ms): ${slowApi.slice(-5).join('; ')}`);
+  if (slowApi.length) {
+    // by method: how many, and the slowest (a write stalled by a checkpoint reads differently from a lookup)
+    const by = new Map<string, { n: number; max: number }>();
+    for (const l of slowApi) {
+      const m = /^slow api (\w+): ([\d.]+) ms/.exec(l);
+      if (!m) continue;
+      const e = by.get(m[1]!) ?? { n: 0, max: 0 };
+      by.set(m[1]!, { n: e.n + 1, max: Math.max(e.max, Number(m[2])) });
+    }
+    log(`web host: ${slowApi.length} slow method calls (≥ ${process.env.PRONTO_SLOW_API_MS ?? 50} ms): ${[...by].map(([k, v]) => `${k} ×${v.n} (max ${v.max} ms)`).join(', ')}`);
+  }
   const storeCustomers = lab.customers;
   await cleanup();
   console.log(
