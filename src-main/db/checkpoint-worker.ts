@@ -1,12 +1,13 @@
 // Runs in a worker thread beside a host (web host, Electron main): copies the WAL back into the
-// store file every few hundred ms. A checkpoint ends with an fsync, which on this machine kind
-// takes 6–75 ms; run by SQLite's auto-checkpoint it would fall inside whichever host write
-// crossed 1,000 WAL pages, and stall that thread, and any pop waiting on it, for that long.
+// store file. A checkpoint ends with an fsync, which on this machine kind takes 6–75 ms; run by
+// SQLite's auto-checkpoint it falls inside whichever host write crossed 1,000 WAL pages, and
+// stalls that thread, and any pop waiting on it, for that long. Here it stalls nobody.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { WalIndex } from './wal-index';
 import type { CheckpointWorkerData, CheckpointEvent } from './checkpointer';
 
-const { file, intervalMs } = workerData as CheckpointWorkerData;
+const { file, pollMs, frames, maxAgeMs } = workerData as CheckpointWorkerData;
 const port = parentPort!;
 const db = new Database(file, { fileMustExist: true });
 // PASSIVE never waits: it copies what no reader still needs and leaves the rest for next time.
@@ -14,28 +15,46 @@ const db = new Database(file, { fileMustExist: true });
 db.pragma('busy_timeout = 0');
 db.pragma('synchronous = NORMAL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const wal = new WalIndex(file);
 
 let rounds = 0;
-/** The WAL as the last round left it: its counts are totals since the WAL last restarted. */
-let last = { log: 0, checkpointed: 0 };
-const tick = (): void => {
+let last = performance.now();
+/** The WAL as the last round left it: SQLite's counts are totals since the WAL last restarted. */
+let seen = { log: 0, checkpointed: 0 };
+const run = (): void => {
   try {
     const t = performance.now();
     const r = checkpoint.get() as { busy: number; log: number; checkpointed: number };
+    last = performance.now();
     rounds++;
-    const copied = r.log < last.log ? r.checkpointed : r.checkpointed - last.checkpointed;
-    last = { log: r.log, checkpointed: r.checkpointed };
-    if (copied > 0) port.postMessage({ type: 'checkpointed', frames: copied, log: r.log, ms: performance.now() - t, rounds } satisfies CheckpointEvent);
+    const copied = r.log < seen.log ? r.checkpointed : r.checkpointed - seen.checkpointed;
+    seen = { log: r.log, checkpointed: r.checkpointed };
+    if (copied > 0) port.postMessage({ type: 'checkpointed', frames: copied, log: r.log, ms: last - t, rounds } satisfies CheckpointEvent);
   } catch (err) {
-    // SQLITE_BUSY: someone else is checkpointing right now; the next tick catches up.
+    // SQLITE_BUSY: someone else is checkpointing right now; a later poll catches up.
     if ((err as { code?: string }).code !== 'SQLITE_BUSY') port.postMessage({ type: 'error', message: (err as Error).message } satisfies CheckpointEvent);
   }
 };
-const timer = setInterval(tick, intervalMs);
+// Reading the wal-index costs microseconds, a checkpoint an fsync. Checkpoint when SQLite would
+// (`frames` waiting); when the WAL is long but could not start over (writes kept coming while
+// the last round ran: SQLite restarts the WAL only after a complete checkpoint), at most once a
+// second; when a few frames have waited `maxAgeMs` (the file stays current). Unreadable index
+// (a write raced the read): go by age alone.
+const RETRY_MS = 1000;
+const poll = (): void => {
+  const w = wal.read();
+  const age = performance.now() - last;
+  const due = w === null
+    ? age >= pollMs * 10
+    : w.pending >= frames || (w.pending > 0 && ((w.frames >= frames && age >= RETRY_MS) || age >= maxAgeMs));
+  if (due) run();
+};
+const timer = setInterval(poll, pollMs);
 port.on('message', (m: { type: 'stop' }) => {
   if (m.type !== 'stop') return;
   clearInterval(timer);
-  tick(); // what the host wrote last goes into the file before it closes
+  run(); // what the host wrote last goes into the file before it closes
+  wal.close();
   db.close();
   port.close();
 });

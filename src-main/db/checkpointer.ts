@@ -7,7 +7,12 @@ import type { Store } from './store';
 
 export interface CheckpointWorkerData {
   file: string;
-  intervalMs: number;
+  /** How often the worker reads the wal-index. */
+  pollMs: number;
+  /** Checkpoint once this many frames wait (SQLite's auto-checkpoint default). */
+  frames: number;
+  /** …or once any frame has waited this long. */
+  maxAgeMs: number;
 }
 
 export type CheckpointEvent =
@@ -29,7 +34,7 @@ const SLOW_CHECKPOINT_MS = 200;
 export interface Checkpointer {
   /** True while the worker checkpoints (the host connection only as a backstop). */
   readonly active: boolean;
-  /** Frames the worker copied so far, at least (a WAL restarted between two rounds hides some). */
+  /** Frames the worker copied so far (at least: a WAL restarted between two rounds hides some). */
   readonly frames: number;
   stop(): Promise<void>;
 }
@@ -37,7 +42,9 @@ export interface Checkpointer {
 export interface CheckpointerOptions {
   /** The worker's own file in a bundle (Electron: `checkpoint-worker.ts?modulePath`). */
   entry?: string;
-  intervalMs?: number;
+  pollMs?: number;
+  frames?: number;
+  maxAgeMs?: number;
   log?: (line: string) => void;
 }
 
@@ -56,7 +63,8 @@ export function startCheckpointer(store: Store, opts: CheckpointerOptions = {}):
   };
   if (!entry) return { active: false, frames: 0, stop: async () => {} };
 
-  const worker = new Worker(entry, { workerData: { file: store.file, intervalMs: opts.intervalMs ?? 250 } satisfies CheckpointWorkerData });
+  const data: CheckpointWorkerData = { file: store.file, pollMs: opts.pollMs ?? 100, frames: opts.frames ?? AUTO_CHECKPOINT_PAGES, maxAgeMs: opts.maxAgeMs ?? 10_000 };
+  const worker = new Worker(entry, { workerData: data });
   worker.unref(); // never keeps a CLI alive on its own
   const exited = new Promise<void>((done) => worker.once('exit', () => done()));
   worker.on('message', (e: CheckpointEvent) => {
@@ -80,6 +88,7 @@ export function startCheckpointer(store: Store, opts: CheckpointerOptions = {}):
     get frames() { return frames; },
     async stop() {
       stopping = true;
+      worker.ref(); // a caller awaiting the stop keeps the process up until the last round is done
       worker.postMessage({ type: 'stop' });
       await exited;
     },
