@@ -1,6 +1,7 @@
 // Host side of the checkpoint worker: moves SQLite's auto-checkpoint on the host's own
-// connection out of the way once the worker runs, and back if the worker goes. Host writes then only append to the WAL: with synchronous = NORMAL that needs
-// no fsync, so a call record or a case save never waits on the disk.
+// connection out of the way once the worker runs, and back if the worker goes. Host writes then
+// only append to the WAL (with synchronous = NORMAL, no fsync): a call record or a case save
+// waits on the disk only if the worker falls 10,000 pages behind.
 import { Worker } from 'node:worker_threads';
 import { tsWorkerBootstrap } from '../../src-shared/node/ts-worker';
 import type { Store } from './store';
