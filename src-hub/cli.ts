@@ -8,6 +8,7 @@
 //   pronto-hub dispositions set FILE.json | dispositions list [STORE]
 //   pronto-hub train-offers [STORE]
 //   pronto-hub migrate [STORE]
+//   pronto-hub snapshot build [--team T] [--all] [--snapshot-dir D] [STORE]
 // STORE: --database-url URL (PostgreSQL) | --data-dir DIR (embedded PGlite); defaults from the
 // environment (DATABASE_URL, PRONTO_HUB_DATA_DIR), else PGlite in ./.data/hub.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -19,6 +20,8 @@ import { buildHub } from './http/app';
 import { DispositionSet, listDispositions, setDispositions } from './dispositions';
 import { trainOffers, trainSummary } from './offers/train';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSnapshots } from './sync/snapshot';
 
 export const DEFAULT_PORT = 8780;
 
@@ -35,9 +38,15 @@ const USAGE = `usage: pronto-hub COMMAND [options]
   dispositions list                        print the disposition codes (retired ones marked)
   train-offers                             train the next-best-offer model from all purchases and publish it
   migrate                                  apply database migrations and exit
+  snapshot build [--team T] [--all]        build initial-sync snapshots (every team and the whole hub;
+                                           --team: that team only, plus the whole hub with --all);
+                                           run after the nightly feeds; a running PGlite hub:
+                                           POST /v1/sync/snapshot/build
 
 store (every command): --database-url URL (PostgreSQL) | --data-dir DIR (embedded PGlite)
   env: DATABASE_URL, PRONTO_HUB_DATA_DIR; default: PGlite in ./.data/hub
+snapshots (serve, snapshot): --snapshot-dir D, env PRONTO_HUB_SNAPSHOT_DIR;
+  default: DIR/snapshots with --data-dir, ./.data/hub-snapshots with PostgreSQL
 `;
 
 const OPTIONS = {
@@ -51,6 +60,8 @@ const OPTIONS = {
   password: { type: 'string' },
   regions: { type: 'string' },
   full: { type: 'boolean' },
+  all: { type: 'boolean' },
+  'snapshot-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -74,6 +85,10 @@ function storeOptions(values: { 'database-url'?: string; 'data-dir'?: string }, 
   if (dir) return { dataDir: dir };
   if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL };
   return { dataDir: env.PRONTO_HUB_DATA_DIR || '.data/hub' };
+}
+
+function snapshotDir(values: { 'snapshot-dir'?: string }, store: { dataDir?: string }, env: NodeJS.ProcessEnv): string {
+  return values['snapshot-dir'] || env.PRONTO_HUB_SNAPSHOT_DIR || (store.dataDir ? join(store.dataDir, 'snapshots') : '.data/hub-snapshots');
 }
 
 function waitForSignal(): Promise<void> {
@@ -117,7 +132,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535`);
         const host = values.host ?? '127.0.0.1';
         const s = await open();
-        const app = await buildHub({ store: s });
+        const app = await buildHub({ store: s, snapshotDir: snapshotDir(values, storeOptions(values, env), env) });
         await app.listen({ port, host });
         const addr = app.server.address();
         const actual = typeof addr === 'object' && addr ? addr.port : port;
@@ -191,6 +206,15 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
         const s = await open();
         const r = await setDispositions(s, list.data);
         out(`dispositions: ${r.active} active, ${r.retired} retired, ${r.changed} published (change log at ${r.seq})`);
+        return 0;
+      }
+      case 'snapshot': {
+        if (rest[0] !== 'build' || rest.length !== 1) throw new UsageError('usage: pronto-hub snapshot build [--team T] [--all] [--snapshot-dir D]');
+        const dir = snapshotDir(values, storeOptions(values, env), env);
+        const s = await open();
+        for (const m of await buildSnapshots(s, dir, { team: values.team, all: values.all, log: err })) {
+          out(`snapshot ${m.team ? `team ${m.team}` : 'whole hub'}: ${m.rows} rows at checkpoint ${m.checkpoint}, ${m.bytes} bytes (${join(dir, m.file)})`);
+        }
         return 0;
       }
       case 'train-offers': {

@@ -22,7 +22,7 @@ export interface BenchHub {
   close(): Promise<void>;
 }
 
-export async function startBenchHub(opts: { engine: 'postgres' | 'pglite'; log: (m: string) => void }): Promise<BenchHub> {
+export async function startBenchHub(opts: { engine: 'postgres' | 'pglite'; log: (m: string) => void; snapshotDir?: string }): Promise<BenchHub> {
   let pg: TestPostgres | null = null;
   let store: HubStore;
   let databaseUrl: string | null = null;
@@ -36,11 +36,11 @@ export async function startBenchHub(opts: { engine: 'postgres' | 'pglite'; log: 
   let stopServer: () => Promise<void>;
   let url: string;
   if (databaseUrl) {
-    const child = await startHubProcess(databaseUrl);
+    const child = await startHubProcess(databaseUrl, opts.snapshotDir);
     url = child.url;
     stopServer = () => stopProcess(child.child);
   } else {
-    const app = await buildHub({ store, loginRateLimit: { max: 1_000_000, timeWindow: 60_000 } });
+    const app = await buildHub({ store, loginRateLimit: { max: 1_000_000, timeWindow: 60_000 }, snapshotDir: opts.snapshotDir });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const addr = app.server.address();
     url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -61,11 +61,12 @@ export async function startBenchHub(opts: { engine: 'postgres' | 'pglite'; log: 
 }
 
 /** `pronto-hub serve` on a random loopback port; resolves with its URL once it listens. */
-export function startHubProcess(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
+export function startHubProcess(databaseUrl: string, snapshotDir?: string): Promise<{ child: ChildProcess; url: string }> {
   const bin = fileURLToPath(new URL('../../bin/pronto-hub.mjs', import.meta.url));
   // PRONTO_BENCH_HUB_NODE_ARGS: extra node flags for the hub, e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile it
   const nodeArgs = (process.env.PRONTO_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--database-url', databaseUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const snap = snapshotDir ? ['--snapshot-dir', snapshotDir] : [];
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--database-url', databaseUrl, ...snap], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => { err += d; });

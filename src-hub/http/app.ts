@@ -10,6 +10,8 @@
 //   GET  /v1/sync/pull          agent    NDJSON change stream (src-shared/sync/protocol.ts)
 //   GET  /v1/sync/live          agent    WebSocket pokes (token in Authorization or ?token=)
 //   POST /v1/sync/push          agent    exactly-once mutations
+//   GET  /v1/sync/snapshot      agent    the caller's scope as one SQLite file (src-shared/sync/snapshot.ts); 404 if none
+//   POST /v1/sync/snapshot/build admin   {team?,all?} build snapshots now (like `pronto-hub snapshot build`)
 //   GET  /v1/teams              supervisor
 //   GET  /v1/reports/sync       supervisor  sync health per user
 //   GET  /v1/users              admin
@@ -35,6 +37,9 @@ import { HubBusyError, highWater } from '../changes';
 import { importFeed, type FeedFormat } from '../feeds/import';
 import { scopeOf, type AuthUser } from '../scope';
 import { pullBody } from '../sync/pull';
+import { buildSnapshots, findSnapshot } from '../sync/snapshot';
+import { SNAPSHOT_HEADERS, SNAPSHOT_PATH } from '../../src-shared/sync/snapshot';
+import { open } from 'node:fs/promises';
 import { applyPush, type PushOptions } from '../sync/push';
 import { LiveHub, type LiveOptions } from '../sync/live';
 import { DispositionSet, listDispositions, setDispositions } from '../dispositions';
@@ -72,6 +77,8 @@ export interface HubOptions {
   /** Most problems returned in a 422 (all are counted in `total`). */
   maxFeedProblems?: number;
   trustProxy?: boolean;
+  /** Where initial-sync snapshots live (none served when absent). */
+  snapshotDir?: string;
 }
 
 const RANK: Record<Role, number> = { agent: 1, supervisor: 2, admin: 3 };
@@ -139,6 +146,7 @@ const NewUserBody = z.object({
   password: z.string().nullable().optional(),
 });
 const TeamBody = z.object({ regions: z.array(z.string()) });
+const SnapshotBuildBody = z.object({ team: z.string().optional(), all: z.boolean().optional() }).strict();
 
 export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
   const { store } = opts;
@@ -295,6 +303,29 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
     return applyPush(store, u, scopeOf(u, hid), body.data, opts.push);
   });
 
+  app.get(SNAPSHOT_PATH, { config: { auth: 'agent' } }, async (req, reply) => {
+    const scope = scopeOf(req.hubUser!, hid);
+    const snap = opts.snapshotDir ? findSnapshot(opts.snapshotDir, scope.hash) : null;
+    // Open before answering: a rebuild may replace the file, and an open file stays readable.
+    const fh = snap ? await open(snap.path).catch(() => null) : null;
+    if (!snap || !fh) return fail(reply, 404, 'no_snapshot', 'no snapshot is built for your scope (pronto-hub snapshot build); pull the stream instead');
+    const max = Number((await store.rows('SELECT coalesce(max(seq), 0) FROM changes'))[0]?.[0] ?? 0);
+    if (snap.checkpoint > max) {
+      await fh.close();
+      return fail(reply, 404, 'no_snapshot', 'the snapshot is ahead of this hub database (restored?); pull the stream instead');
+    }
+    reply
+      .header('content-type', 'application/vnd.sqlite3')
+      .header('content-length', String(snap.bytes))
+      .header('cache-control', 'no-store')
+      .header(SNAPSHOT_HEADERS.format, String(snap.format))
+      .header(SNAPSHOT_HEADERS.scope, snap.scope)
+      .header(SNAPSHOT_HEADERS.checkpoint, String(snap.checkpoint))
+      .header(SNAPSHOT_HEADERS.rows, String(snap.rows))
+      .header(SNAPSHOT_HEADERS.sha256, snap.sha256);
+    return reply.send(fh.createReadStream({ highWaterMark: 1 << 20 }));
+  });
+
   // ---- supervisor ----
   app.get('/v1/teams', { config: { auth: 'supervisor' } }, async () => ({ teams: await listTeams(store) }));
 
@@ -355,6 +386,19 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
     const body = DispositionSet.safeParse(req.body);
     if (!body.success) return badRequest(reply, 'invalid dispositions', body.error);
     return setDispositions(store, body.data);
+  });
+
+  // Builds run one at a time: each reads the whole scope and writes a file of its size.
+  let building: Promise<unknown> = Promise.resolve();
+  app.post('/v1/sync/snapshot/build', { config: { auth: 'admin' } }, async (req, reply) => {
+    if (!opts.snapshotDir) return fail(reply, 409, 'no_snapshot_dir', 'this hub runs without a snapshot directory');
+    const body = SnapshotBuildBody.safeParse(req.body ?? {});
+    if (!body.success) return badRequest(reply, 'invalid snapshot build request', body.error);
+    const dir = opts.snapshotDir;
+    const run = building.then(() => buildSnapshots(store, dir, { team: body.data.team, all: body.data.all, log: (m) => req.log.info(m) }));
+    building = run.catch(() => {});
+    const built = await run;
+    return { snapshots: built.map(({ team, scope, checkpoint, rows, bytes, builtAt }) => ({ team, scope, checkpoint, rows, bytes, builtAt })) };
   });
 
   // Over HTTP so it can run while `serve` holds a PGlite data dir.

@@ -29,6 +29,8 @@ const ROUTES: { method: string; url: string; auth: Access; path: string }[] = [
   { method: 'GET', url: '/v1/sync/pull', auth: 'agent', path: '/v1/sync/pull?after=0' },
   { method: 'GET', url: '/v1/sync/live', auth: 'agent', path: '/v1/sync/live' },
   { method: 'POST', url: '/v1/sync/push', auth: 'agent', path: '/v1/sync/push' },
+  { method: 'GET', url: '/v1/sync/snapshot', auth: 'agent', path: '/v1/sync/snapshot' },
+  { method: 'POST', url: '/v1/sync/snapshot/build', auth: 'admin', path: '/v1/sync/snapshot/build' },
   { method: 'GET', url: '/v1/teams', auth: 'supervisor', path: '/v1/teams' },
   { method: 'GET', url: '/v1/reports/sync', auth: 'supervisor', path: '/v1/reports/sync' },
   { method: 'GET', url: '/v1/users', auth: 'admin', path: '/v1/users' },

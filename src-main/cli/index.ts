@@ -233,7 +233,7 @@ async function syncCmd(argv: string[]): Promise<number> {
     onStatus: (s) => {
       if (s.progress?.percent != null && Math.floor(s.progress.percent) !== lastPct) {
         lastPct = Math.floor(s.progress.percent);
-        console.error(`sync: ${s.progress.rows} rows (${lastPct}%)${s.progress.etaS != null ? `, ETA ${Math.ceil(s.progress.etaS)} s` : ''}`);
+        console.error(`sync: ${s.progress.phase === 'snapshot' ? 'from snapshot' : `${s.progress.rows} rows`} (${lastPct}%)${s.progress.etaS != null ? `, ETA ${Math.ceil(s.progress.etaS)} s` : ''}`);
       }
     },
   });

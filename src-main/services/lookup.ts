@@ -101,8 +101,9 @@ export class LookupService {
       reviewedAt: cr[5],
     };
     // Without its index (an initial sync builds it at the end) reading a customer's purchases
-    // means scanning them all: the pop stays instant and says the history is still coming.
-    const historyPending = !this.historyReady();
+    // means scanning them all: the pop stays instant and says the history is still coming. The
+    // same while a hub snapshot is being copied in (its purchases are copied last).
+    const historyPending = !this.historyReady() || this.q.snapshotCopying.get() !== undefined;
     const rows = historyPending ? [] : this.q.purchases.all(cid) as PurchaseRow[];
     const shown = rows.length > POP_PURCHASES ? rows.slice(0, POP_PURCHASES) : rows;
     const names = rows.length ? this.productNames() : this.names;

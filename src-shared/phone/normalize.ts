@@ -56,3 +56,10 @@ export function phoneSearchTokens(e164: string, country: Region, raw: string): s
   const set = new Set([digits, nsn, rawDigits]);
   return [...set].join(' ');
 }
+
+/** The phone text the search index holds for a customer (E.164 digits, national, as written). */
+export function customerSearchPhones(c: { country: string; phones: readonly { e164: string; raw: string }[] }): string {
+  let text = '';
+  for (const p of c.phones) text += phoneSearchTokens(p.e164, c.country as Region, p.raw) + ' ';
+  return text;
+}

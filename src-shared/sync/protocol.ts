@@ -27,6 +27,10 @@
 //     train-offers`. `data` is validated by the desktop (src-shared/offers/model.ts parseModel);
 //     an invalid model is skipped (the old one stays) instead of failing the whole page.
 //
+// SNAPSHOT — GET /v1/sync/snapshot: an initial sync's first step, when the hub built one for
+//   your scope (404 otherwise): a SQLite file equal to a pull from 0 up to its checkpoint.
+//   Format, headers and checks: src-shared/sync/snapshot.ts.
+//
 // LIVE — GET /v1/sync/live (WebSocket; bearer token in the Authorization header or `?token=`)
 //   The hub sends LiveMessage objects: {"type":"poke","seq":N} on connect and whenever changes
 //   that may concern you commit. Pull when seq > your checkpoint. Pokes are hints, never data:

@@ -14,7 +14,11 @@ export const SyncStatus = z.object({
   rejectedItems: z.array(z.object({ id: z.string(), kind: z.string(), reason: z.string(), rejectedAt: z.string() })),
   error: z.string().nullable(),
   /** During a long pull (initial sync): rows applied so far, expected total, ETA. */
-  progress: z.object({ rows: z.number(), total: z.number().nullable(), percent: z.number().nullable(), etaS: z.number().nullable() }).nullable(),
+  progress: z.object({
+    rows: z.number(), total: z.number().nullable(), percent: z.number().nullable(), etaS: z.number().nullable(),
+    /** 'snapshot': an initial sync from the hub's snapshot (download, then copy: rows of the copy). */
+    phase: z.enum(['snapshot', 'stream']).optional(),
+  }).nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

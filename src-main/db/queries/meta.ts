@@ -11,3 +11,6 @@ export function setMeta(sqlite: Sqlite, key: string, value: string): void {
 export function deleteMeta(sqlite: Sqlite, key: string): void {
   sqlite.prepare('DELETE FROM meta WHERE key = ?').run(key);
 }
+
+/** meta key: an initial sync from a hub snapshot is being copied in (services/sync/snapshot.ts). */
+export const SNAPSHOT_APPLY_KEY = 'snapshot_apply';

@@ -1,6 +1,7 @@
 // The hot path: every statement of the pop, prepared once per connection. Raw (array) rows and
 // pluck where it matters: measured here, object rows and per-call query building cost 4-5x.
 import type { Sqlite } from '../sqlite';
+import { SNAPSHOT_APPLY_KEY } from './meta';
 
 export const POP_PURCHASES = 50;
 
@@ -31,6 +32,8 @@ export function preparePopQueries(sqlite: Sqlite) {
     /** Moves whenever an index is dropped or created (cheap to read on every pop). */
     schemaVersion: sqlite.prepare('SELECT schema_version FROM pragma_schema_version').pluck(),
     historyIndex: sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'purchases_customer_time'").pluck(),
+    /** An initial sync is copying a hub snapshot in: purchases come last, the history is incomplete until it ends. */
+    snapshotCopying: sqlite.prepare('SELECT 1 FROM meta WHERE key = ?').pluck().bind(SNAPSHOT_APPLY_KEY),
     // Three single-key reads rather than one LEFT JOIN: on freshly imported stores the join
     // measured 2-3x slower than the three statements together (70 vs 30 µs at p50, 200k customers).
     customer: sqlite.prepare('SELECT customer_id, name, company, email, segment, region, country FROM customers WHERE customer_id = ?').raw(),

@@ -2,17 +2,12 @@
 // of validated rows; the caller owns the transaction (one per file: all or nothing).
 import type { Sqlite } from '../../db/store';
 import type { CustomerRow, FeedKind } from '../../../src-shared/feeds/spec';
-import { phoneSearchTokens, type Region } from '../../../src-shared/phone/normalize';
+import { customerSearchPhones } from '../../../src-shared/phone/normalize';
 import type { FeedRecord } from '../../../src-shared/feeds/node/csv';
 
 export type Writer<K extends FeedKind> = (records: FeedRecord<K>[]) => void;
 
-/** The phone text the search index holds for a customer (E.164 digits, national, as written). */
-export function customerSearchPhones(c: Pick<CustomerRow, 'country' | 'phones'>): string {
-  let text = '';
-  for (const p of c.phones) text += phoneSearchTokens(p.e164, c.country as Region, p.raw) + ' ';
-  return text;
-}
+export { customerSearchPhones };
 
 /**
  * Rows packed flat by the pull worker, fields in FLAT_FIELDS order (src-shared/feeds/node/flat.ts),

@@ -6,7 +6,8 @@ import type { Sqlite } from '../../db/store';
 import { getMeta, setMeta } from '../../db/queries/meta';
 import { Outbox } from './outbox';
 import { makeApplier, clearSynced } from './apply';
-import { PushResponse, PokeMessage, PUSH_MAX_MUTATIONS, type Entity } from '../../../src-shared/sync/protocol';
+import { ENTITIES, PushResponse, PokeMessage, PUSH_MAX_MUTATIONS, type Entity } from '../../../src-shared/sync/protocol';
+import { SnapshotError, dropUnfinishedSnapshot, holdsNothingSynced, snapshotUnfinished, snapshotsEnabled, syncFromSnapshot } from './snapshot';
 import { fetchPage, hubFetch, safeJson, SyncError, type PageRequest } from './page';
 import { inThreadPages, threadPage, workerPages, type AppliedPage, type PageStream } from './pages';
 import { deferIndexes, finishDeferredIndexes, pendingIndexes } from '../../db/queries/indexes';
@@ -26,6 +27,8 @@ export interface SyncOptions {
   log?: (line: string) => void;
   /** The pull worker's file where a bundler made one (Electron); found beside pages.ts otherwise. */
   pullWorkerEntry?: string;
+  /** Start an empty store from the hub's snapshot when it has one (default: env PRONTO_SYNC_SNAPSHOT != 0). */
+  snapshot?: boolean;
 }
 
 const META = { cursor: 'sync_cursor', scope: 'sync_scope', at: 'sync_at', client: 'client_id' } as const;
@@ -151,6 +154,12 @@ export class SyncClient implements SyncHandle {
   async pullAll(): Promise<number> {
     const t0 = Date.now();
     let rows = 0;
+    // Never synced (no cursor stored yet, not even 0): a snapshot may give the start.
+    if (getMeta(this.sqlite, META.cursor) === null) {
+      const unfinished = snapshotUnfinished(this.sqlite);
+      if ((this.opts.snapshot ?? snapshotsEnabled()) && (unfinished || holdsNothingSynced(this.sqlite))) rows += await this.pullSnapshot();
+      else if (unfinished) dropUnfinishedSnapshot(this.sqlite);
+    }
     let total: number | null = null;
     let stream: PageStream | null = null;
     let page: AppliedPage | null = threadPage(await this.online(fetchPage(this.pageRequest(true))));
@@ -188,6 +197,53 @@ export class SyncClient implements SyncHandle {
       this.state.progress = null;
     }
     return rows;
+  }
+
+  /**
+   * An empty store starts from the hub's snapshot of its scope when there is one (many times
+   * faster than the stream: see src-shared/sync/snapshot.ts); the stream then brings what changed
+   * since. No snapshot, or a bad one: the stream does it all, as before.
+   */
+  private async pullSnapshot(): Promise<number> {
+    const t0 = Date.now();
+    try {
+      const r = await this.online(syncFromSnapshot(this.sqlite, {
+        base: this.base,
+        token: this.opts.token,
+        log: this.opts.log,
+        apply: (lines) => this.apply(lines),
+        commitCursor: (checkpoint, scope) => {
+          setMeta(this.sqlite, META.cursor, String(checkpoint));
+          setMeta(this.sqlite, META.scope, scope);
+          setMeta(this.sqlite, META.at, new Date().toISOString());
+        },
+        onProgress: ({ phase, done, total }) => {
+          // One bar for the agent: the download is about a fifth of a snapshot sync's time here.
+          const share = phase === 'download' ? (done / total) * 0.2 : 0.2 + (done / total) * 0.8;
+          const elapsed = Math.max(0.001, (Date.now() - t0) / 1000);
+          this.state.progress = {
+            rows: phase === 'copy' ? done : 0, total: phase === 'copy' ? total : null, percent: Math.min(100, share * 100),
+            etaS: share > 0.02 ? (elapsed / share) * (1 - share) : null, phase: 'snapshot',
+          };
+          this.emit();
+        },
+      }));
+      if (!r) {
+        // No snapshot (any more): a copy killed midway goes, the stream from 0 has no tombstones for it.
+        if (snapshotUnfinished(this.sqlite)) dropUnfinishedSnapshot(this.sqlite);
+        return 0;
+      }
+      this.opts.log?.(`sync: snapshot of ${r.rows} rows (${(r.bytes / 1e6).toFixed(1)} MB) applied in ${((Date.now() - t0) / 1000).toFixed(1)} s, at change ${r.checkpoint}`);
+      this.opts.onChanged?.(r.rows, new Set(ENTITIES));
+      return r.rows;
+    } catch (err) {
+      if (!(err instanceof SnapshotError)) throw err;
+      this.opts.log?.(`sync: the hub's snapshot was not used (${err.message}); pulling the change stream instead`);
+      if (snapshotUnfinished(this.sqlite)) dropUnfinishedSnapshot(this.sqlite);
+      return 0;
+    } finally {
+      this.state.progress = null;
+    }
   }
 
   /**
