@@ -21,7 +21,7 @@ import { DispositionSet, listDispositions, setDispositions } from './disposition
 import { trainOffers, trainSummary } from './offers/train';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSnapshots } from './sync/snapshot';
+import { buildSnapshots, startSnapshotRefresher } from './sync/snapshot';
 
 export const DEFAULT_PORT = 8780;
 
@@ -46,7 +46,9 @@ const USAGE = `usage: pronto-hub COMMAND [options]
 store (every command): --database-url URL (PostgreSQL) | --data-dir DIR (embedded PGlite)
   env: DATABASE_URL, PRONTO_HUB_DATA_DIR; default: PGlite in ./.data/hub
 snapshots (serve, snapshot): --snapshot-dir D, env PRONTO_HUB_SNAPSHOT_DIR;
-  default: DIR/snapshots with --data-dir, ./.data/hub-snapshots with PostgreSQL
+  default: DIR/snapshots with --data-dir, ./.data/hub-snapshots with PostgreSQL;
+  serve keeps each team's snapshot fresh (every 10 min it builds one for a team of 100,000+ rows,
+  and again once 10 % of it has changed); PRONTO_HUB_SNAPSHOTS=0 turns that off
 `;
 
 const OPTIONS = {
@@ -132,7 +134,10 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535`);
         const host = values.host ?? '127.0.0.1';
         const s = await open();
-        const app = await buildHub({ store: s, snapshotDir: snapshotDir(values, storeOptions(values, env), env) });
+        const snapDir = snapshotDir(values, storeOptions(values, env), env);
+        const app = await buildHub({ store: s, snapshotDir: snapDir });
+        // PRONTO_HUB_SNAPSHOTS=0: snapshots only when built by hand (snapshot build, or the admin route)
+        const refresher = env.PRONTO_HUB_SNAPSHOTS === '0' ? null : startSnapshotRefresher(s, snapDir, { log: err });
         await app.listen({ port, host });
         const addr = app.server.address();
         const actual = typeof addr === 'object' && addr ? addr.port : port;
@@ -141,6 +146,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
         err(`store: ${s.label}`);
         io.onListening?.(url);
         await (io.untilStopped ?? waitForSignal)();
+        await refresher?.stop();
         await app.close();
         return 0;
       }

@@ -66,7 +66,9 @@ export function startHubProcess(databaseUrl: string, snapshotDir?: string): Prom
   // PRONTO_BENCH_HUB_NODE_ARGS: extra node flags for the hub, e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile it
   const nodeArgs = (process.env.PRONTO_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const snap = snapshotDir ? ['--snapshot-dir', snapshotDir] : [];
-  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--database-url', databaseUrl, ...snap], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // No automatic snapshot builds: a bench that wants one builds it itself and times it apart.
+  const env = { ...process.env, PRONTO_HUB_SNAPSHOTS: '0' };
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--database-url', databaseUrl, ...snap], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => { err += d; });

@@ -388,16 +388,11 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
     return setDispositions(store, body.data);
   });
 
-  // Builds run one at a time: each reads the whole scope and writes a file of its size.
-  let building: Promise<unknown> = Promise.resolve();
   app.post('/v1/sync/snapshot/build', { config: { auth: 'admin' } }, async (req, reply) => {
     if (!opts.snapshotDir) return fail(reply, 409, 'no_snapshot_dir', 'this hub runs without a snapshot directory');
     const body = SnapshotBuildBody.safeParse(req.body ?? {});
     if (!body.success) return badRequest(reply, 'invalid snapshot build request', body.error);
-    const dir = opts.snapshotDir;
-    const run = building.then(() => buildSnapshots(store, dir, { team: body.data.team, all: body.data.all, log: (m) => req.log.info(m) }));
-    building = run.catch(() => {});
-    const built = await run;
+    const built = await buildSnapshots(store, opts.snapshotDir, { team: body.data.team, all: body.data.all, log: (m) => req.log.info(m) });
     return { snapshots: built.map(({ team, scope, checkpoint, rows, bytes, builtAt }) => ({ team, scope, checkpoint, rows, bytes, builtAt })) };
   });
 

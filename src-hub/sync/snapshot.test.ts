@@ -1,6 +1,7 @@
 // Initial-sync snapshots on the hub (PGlite and PostgreSQL): what a file holds equals the pull
 // from 0 of the same scope; the route serves the caller's scope only, with headers that match
-// the file; a rebuild replaces the file; the admin route builds; a CLI build on a data dir.
+// the file; a rebuild replaces the file; the admin route builds; the refresher builds when due;
+// a CLI build on a data dir.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,8 @@ import { hubId } from '../admin';
 import { scopeOf } from '../scope';
 import { highWater } from '../changes';
 import { SNAPSHOT_HEADERS } from '../../src-shared/sync/snapshot';
-import { account, describeStores, mustImport, pull, resetAndSeed, type seedPeople } from '../test/helpers';
-import { buildSnapshots, findSnapshot } from './snapshot';
+import { account, credit, describeStores, mustImport, pull, purchase, resetAndSeed, type seedPeople } from '../test/helpers';
+import { buildSnapshots, findSnapshot, startSnapshotRefresher } from './snapshot';
 import { main } from '../cli';
 
 const dirs: string[] = [];
@@ -104,6 +105,23 @@ describeStores('snapshots', (ctx) => {
     expect(unknown.statusCode).toBe(404);
     const bad = await app.inject({ method: 'POST', url: '/v1/sync/snapshot/build', headers: { authorization: `Bearer ${t.admin}` }, payload: { teams: 'South' } });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('the refresher (serve) builds for a team large enough, skips the rest, and rebuilds once enough changed', async () => {
+    const r = startSnapshotRefresher(store, snapshotDir, { firstMs: 3_600_000, minRows: 7, staleShare: 0.3 });
+    try {
+      // North sees 8 live rows (≥ 7), South 6: North only
+      expect((await r.refresh()).map((m) => [m.team, m.rows])).toEqual([['North', 8]]);
+      expect(await r.refresh()).toEqual([]); // nothing changed
+      await mustImport(store, 'accounts', [account('C1', '1.00')]);
+      expect(await r.refresh()).toEqual([]); // 1 change of 8 rows: under 30 %
+      await mustImport(store, 'accounts', [account('C1', '2.00')]);
+      await mustImport(store, 'credit', [credit('C1', 'hold')]);
+      await mustImport(store, 'purchases', [purchase('O9', 'C1')]);
+      expect((await r.refresh()).map((m) => [m.team, m.rows])).toEqual([['North', 9]]);
+    } finally {
+      await r.stop();
+    }
   });
 }, { snapshotDir });
 

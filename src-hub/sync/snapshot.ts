@@ -57,7 +57,7 @@ export function findSnapshot(dir: string, scope: string): (SnapshotManifest & { 
 type Line = { seq: number; entity: string; op: string; data?: Record<string, unknown> };
 
 /** Builds the scope's snapshot from the pull stream and publishes it; returns its manifest. */
-export async function buildSnapshot(db: Queryable, scope: Scope, dir: string, opts: { team?: string | null; log?: (m: string) => void } = {}): Promise<SnapshotManifest> {
+export async function buildSnapshot(db: Queryable, scope: Scope, dir: string, opts: { team?: string | null; log?: (m: string) => void; signal?: AbortSignal } = {}): Promise<SnapshotManifest> {
   mkdirSync(dir, { recursive: true });
   const t0 = performance.now();
   const tmp = join(dir, `.${scope.hash}.${randomBytes(6).toString('hex')}.tmp`);
@@ -133,7 +133,10 @@ export async function buildSnapshot(db: Queryable, scope: Scope, dir: string, op
         }
       }
     });
-    for await (const chunk of pullBody(db, scope, { after: 0, limit: Number.MAX_SAFE_INTEGER })) applyChunk(chunk);
+    for await (const chunk of pullBody(db, scope, { after: 0, limit: Number.MAX_SAFE_INTEGER })) {
+      opts.signal?.throwIfAborted();
+      applyChunk(chunk);
+    }
     if (checkpoint === null) throw new Error('the pull stream ended without its checkpoint');
     out.exec(`INSERT INTO main.purchases (${purchaseCols}) SELECT ${purchaseCols} FROM temp.purchases_in ORDER BY customer_id, purchased_at, order_id, sku;
       DROP TABLE temp.purchases_in;`);
@@ -183,17 +186,96 @@ async function fileSha256(path: string): Promise<string> {
  * with `all`, the whole hub (admins, supervisors without a team). Users without a team have a
  * scope of their own and sync from the stream.
  */
-export async function buildSnapshots(store: Store, dir: string, opts: { team?: string; all?: boolean; log?: (m: string) => void } = {}): Promise<SnapshotManifest[]> {
+type BuildOptions = { team?: string; all?: boolean; log?: (m: string) => void; signal?: AbortSignal };
+
+export function buildSnapshots(store: Store, dir: string, opts: BuildOptions = {}): Promise<SnapshotManifest[]> {
+  return oneAtATime(dir, () => buildNow(store, dir, opts));
+}
+
+/** Builds in one directory run one at a time: each reads a whole scope and writes a file of its size. */
+const queues = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(dir: string, f: () => Promise<T>): Promise<T> {
+  const run = (queues.get(dir) ?? Promise.resolve()).then(f);
+  const tail = run.catch(() => {});
+  queues.set(dir, tail);
+  void tail.then(() => {
+    if (queues.get(dir) === tail) queues.delete(dir);
+  });
+  return run;
+}
+
+async function buildNow(store: Store, dir: string, opts: BuildOptions): Promise<SnapshotManifest[]> {
   const hid = await hubId(store);
   const teams = (await listTeams(store)).filter((t) => opts.team === undefined || t.name === opts.team);
   if (opts.team !== undefined && !teams.length) throw new AdminError(`team "${opts.team}" does not exist`, 404);
   const out: SnapshotManifest[] = [];
   for (const t of teams) {
     const scope = scopeOf({ id: 0, name: '', role: 'agent', team: t.name, regions: t.regions }, hid);
-    out.push(await buildSnapshot(store, scope, dir, { team: t.name, log: opts.log }));
+    out.push(await buildSnapshot(store, scope, dir, { team: t.name, log: opts.log, signal: opts.signal }));
   }
   if (opts.all ?? opts.team === undefined) {
-    out.push(await buildSnapshot(store, scopeOf({ id: 0, name: '', role: 'admin', team: null, regions: [] }, hid), dir, { team: null, log: opts.log }));
+    out.push(await buildSnapshot(store, scopeOf({ id: 0, name: '', role: 'admin', team: null, regions: [] }, hid), dir, { team: null, log: opts.log, signal: opts.signal }));
   }
   return out;
+}
+
+export interface RefreshOptions {
+  /** How often to look (default 10 min; the first look is `firstMs` after start, default 60 s). */
+  everyMs?: number;
+  firstMs?: number;
+  /** A team whose scope holds fewer live rows syncs fast enough from the stream (default 100,000). */
+  minRows?: number;
+  /** Rebuild when the changes since the snapshot reach this share of its rows (default 0.1). */
+  staleShare?: number;
+  log?: (m: string) => void;
+}
+
+/**
+ * Keeps every team's snapshot fresh without a cron: builds a large team's first one, and a new
+ * one once enough has changed since (the desktop pulls those changes after the snapshot, so a
+ * stale snapshot is still correct, only slower). `pronto-hub serve` runs this.
+ */
+export function startSnapshotRefresher(store: Store, dir: string, o: RefreshOptions = {}): { refresh(): Promise<SnapshotManifest[]>; stop(): Promise<void> } {
+  const minRows = o.minRows ?? 100_000;
+  const staleShare = o.staleShare ?? 0.1;
+  let stopped = false;
+  const abort = new AbortController();
+  let current: Promise<SnapshotManifest[]> | null = null;
+  const refresh = async (): Promise<SnapshotManifest[]> => {
+    const hid = await hubId(store);
+    const built: SnapshotManifest[] = [];
+    for (const t of await listTeams(store)) {
+      if (stopped) break;
+      const scope = scopeOf({ id: 0, name: '', role: 'agent', team: t.name, regions: t.regions }, hid);
+      const have = findSnapshot(dir, scope.hash);
+      const since = Number((await store.rows(
+        `SELECT count(*) FROM changes WHERE bucket = ANY($1::text[]) AND seq > $2${have ? '' : " AND op = 'u'"}`, [scope.buckets, have?.checkpoint ?? 0]))[0]?.[0] ?? 0);
+      const due = have ? since > 0 && since >= Math.max(1, have.rows * staleShare) : since >= minRows;
+      if (!due) continue;
+      o.log?.(`snapshot of team ${t.name}: ${have ? `${since} changes since the last one` : `none yet, ${since} rows`}; building`);
+      built.push(...(await buildSnapshots(store, dir, { team: t.name, all: false, log: o.log, signal: abort.signal })));
+    }
+    return built;
+  };
+  const tick = (): void => {
+    if (stopped) return;
+    current = refresh().catch((err: unknown) => {
+      if (!stopped) o.log?.(`snapshot refresh failed: ${(err as Error).message}`);
+      return [];
+    });
+    void current.finally(() => {
+      current = null;
+      if (!stopped) timer = setTimeout(tick, o.everyMs ?? 600_000);
+    });
+  };
+  let timer: NodeJS.Timeout = setTimeout(tick, o.firstMs ?? 60_000);
+  return {
+    refresh: () => refresh(),
+    async stop() {
+      stopped = true;
+      abort.abort(); // a build under way stops at its next chunk; its scratch file goes
+      clearTimeout(timer);
+      await current;
+    },
+  };
 }
