@@ -1,8 +1,10 @@
-// npm run bench:sync-pop [-- --customers 200000] [--thread 0]
+// npm run bench:sync-pop [-- --customers 200000] [--thread 0] [--via snapshot|stream]
 // The pop while the app syncs: a web host (`pronto serve`) makes its initial sync from a hub on
 // PostgreSQL while this bench offers it a call every 20 ms (`incomingCall`: the caller's lookup
 // and the call's record, known customers' numbers as dialled). Answered late means popped late. `--thread 0` runs the
-// sync on the host's own thread, as before the sync thread, for comparison. One JSON line last.
+// sync on the host's own thread, as before the sync thread, for comparison. `--via snapshot`
+// (default): the hub built its team snapshot first and the desktop starts from it; `stream`: the
+// change stream alone. One JSON line last.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { generateFeeds } from '../src-main/seed/generate';
 import { openStore } from '../src-main/db/store';
 import { Importer } from '../src-main/services/import/importer';
 import { startBenchHub, importSeed } from './support/hub';
+import { buildSnapshots } from '../src-hub/sync/snapshot';
 import { pickNumbers } from './support/numbers';
 
 const { values } = parseArgs({
@@ -19,16 +22,20 @@ const { values } = parseArgs({
     customers: { type: 'string', default: '200000' },
     thread: { type: 'string', default: '1' },
     'every-ms': { type: 'string', default: '20' },
+    via: { type: 'string', default: 'snapshot' },
   },
 });
 const customers = Number(values.customers);
 const everyMs = Number(values['every-ms']);
 const log = (m: string): void => console.error(`[bench:sync-pop] ${m}`);
 const work = mkdtempSync(join(tmpdir(), 'pronto-bench-sync-pop-'));
-const hub = await startBenchHub({ engine: 'postgres', log });
+if (values.via !== 'snapshot' && values.via !== 'stream') throw new Error(`--via must be snapshot or stream (got ${values.via})`);
+const snapshotDir = join(work, 'hub-snapshots');
+const hub = await startBenchHub({ engine: 'postgres', log, snapshotDir });
 try {
   const seeded = await generateFeeds({ outDir: join(work, 'feeds'), customers, seed: 4 });
   await importSeed(hub.store, seeded, log);
+  if (values.via === 'snapshot') await buildSnapshots(hub.store, snapshotDir, { team: 'Everyone', all: false, log });
   // The numbers to dial, read from a store of the same feeds (the desktop starts empty).
   const ref = openStore(join(work, 'ref'));
   await new Importer(ref.sqlite).importFiles([seeded.files.products, seeded.files.customers]);
@@ -36,7 +43,10 @@ try {
   const numbers = pickNumbers(join(work, 'ref'), 'IT', 5000);
 
   const port = 5400 + Math.floor(Math.random() * 500);
-  const env = { ...process.env, PRONTO_HUB_URL: hub.url, PRONTO_HUB_TOKEN: hub.token, PRONTO_SYNC_THREAD: values.thread === '0' ? '0' : '1' };
+  const env = {
+    ...process.env, PRONTO_HUB_URL: hub.url, PRONTO_HUB_TOKEN: hub.token, PRONTO_SYNC_THREAD: values.thread === '0' ? '0' : '1',
+    PRONTO_SYNC_SNAPSHOT: values.via === 'snapshot' ? '1' : '0',
+  };
   const host = spawn(process.execPath, ['bin/pronto.mjs', 'serve', '--data-dir', join(work, 'desk'), '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let hostLog = '';
   host.stderr.on('data', (d: Buffer) => (hostLog += d.toString()));
@@ -92,7 +102,7 @@ try {
   const pct = (p: number): number => Math.round(lat[Math.min(lat.length - 1, Math.floor(lat.length * p))]! * 10) / 10;
   log(`${lat.length} calls during a ${syncS.toFixed(1)} s initial sync, ${found} found a customer, ${recorded} recorded; over 100 ms: ${lat.filter((x) => x > 100).length}`);
   console.log(JSON.stringify({
-    bench: 'sync_pop', customers, thread: values.thread !== '0', calls: lat.length, found, recorded,
+    bench: 'sync_pop', customers, thread: values.thread !== '0', via: values.via, calls: lat.length, found, recorded,
     p50_ms: pct(0.5), p99_ms: pct(0.99), max_ms: pct(1), sync_s: Math.round(syncS * 10) / 10,
   }));
 } finally {
