@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openStore, type Store } from '../db/store';
 
 export const FIXTURE = {
   products: `sku,name,category,family,tier,price,currency,margin
@@ -47,4 +48,14 @@ export function writeFixtures(overrides: Partial<Record<keyof typeof FIXTURE, st
 export function tempDir(prefix = 'pronto-test-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export type Cleanups = (() => void | Promise<void>)[];
+
+/** An empty desktop store in a temp dir; closed and removed when `cleanups` run. */
+export function tempDesktop(cleanups: Cleanups): { store: Store; dir: string } {
+  const t = tempDir();
+  const store = openStore(t.dir);
+  cleanups.push(() => store.close(), t.cleanup);
+  return { store, dir: t.dir };
 }

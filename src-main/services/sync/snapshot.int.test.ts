@@ -14,7 +14,7 @@ import { openStore, openConnection, type Store } from '../../db/store';
 import { SyncClient } from './client';
 import { holdsNothingSynced, snapshotUnfinished, syncFromSnapshot } from './snapshot';
 import { NotesService } from './notes';
-import { tempDir } from '../../test-support/fixtures';
+import { tempDesktop, tempDir } from '../../test-support/fixtures';
 import { buildHub } from '../../../src-hub/http/app';
 import type { Store as HubStore } from '../../../src-hub/db/store';
 import { testStore, seedPeople, mustImport, account } from '../../../src-hub/test/helpers';
@@ -72,12 +72,7 @@ afterAll(async () => {
   await hub?.close();
 });
 
-function desktop(): { store: Store; dir: string } {
-  const t = tempDir();
-  const store = openStore(t.dir);
-  cleanups.push(() => store.close(), t.cleanup);
-  return { store, dir: t.dir };
-}
+const desktop = (): { store: Store; dir: string } => tempDesktop(cleanups);
 
 function client(store: Store, token: string, snapshot = true, log?: (m: string) => void): SyncClient {
   const conn = openConnection(store);
@@ -104,6 +99,30 @@ function dump(store: Store): string {
     q('SELECT code, category, label_en, label_it, position, active FROM dispositions ORDER BY code'),
     q("SELECT key, value FROM meta WHERE key IN ('sync_cursor', 'sync_scope', 'offer_model') ORDER BY key"),
   ]);
+}
+
+/**
+ * Edits eve's snapshot file in place and re-announces its size and sha256 in the manifest (so
+ * only the desktop's own checks can tell); `restore` puts file and manifest back.
+ */
+async function tamper(edit: (db: Database.Database) => void): Promise<{ manifestFile: string; manifest: string; restore(): void }> {
+  const hash = ((await (await fetch(`${url}/v1/me`, { headers: { Authorization: `Bearer ${eve}` } })).json()) as { scope: string }).scope;
+  const snap = findSnapshot(snapDir, hash)!;
+  const original = readFileSync(snap.path);
+  const manifestFile = join(snapDir, `${hash}.json`);
+  const manifest = readFileSync(manifestFile, 'utf8');
+  const db = new Database(snap.path);
+  edit(db);
+  db.close();
+  const bytes = readFileSync(snap.path);
+  writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(manifest), bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }));
+  return {
+    manifestFile, manifest,
+    restore() {
+      writeFileSync(snap.path, original);
+      writeFileSync(manifestFile, manifest);
+    },
+  };
 }
 
 describe('initial sync from the hub snapshot', () => {
@@ -152,18 +171,8 @@ describe('initial sync from the hub snapshot', () => {
   });
 
   it('a snapshot with a bad value is refused, naming table, row and column; the stream does the sync instead', async () => {
-    const hash = ((await (await fetch(`${url}/v1/me`, { headers: { Authorization: `Bearer ${eve}` } })).json()) as { scope: string }).scope;
-    const snap = findSnapshot(snapDir, hash)!;
-    const original = readFileSync(snap.path);
-    const manifestFile = join(snapDir, `${hash}.json`);
-    const manifest = readFileSync(manifestFile, 'utf8');
+    const { manifestFile, manifest, restore } = await tamper((db) => db.prepare("UPDATE purchases SET quantity = 'lots' WHERE rowid = 3").run());
     try {
-      // A well-formed file with a hostile value: hash and size re-announced, so only the content check can catch it.
-      const db = new Database(snap.path);
-      db.prepare("UPDATE purchases SET quantity = 'lots' WHERE rowid = 3").run();
-      db.close();
-      const bytes = readFileSync(snap.path);
-      writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(manifest), bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }));
       const logs: string[] = [];
       const a = desktop();
       await client(a.store, eve, true, (m) => logs.push(m)).syncOnce();
@@ -180,24 +189,16 @@ describe('initial sync from the hub snapshot', () => {
       expect(clog.join('\n')).toMatch(/sha256 [0-9a-f]{64} differs from the hub's/);
       expect(dump(c.store)).toBe(dump(b.store));
     } finally {
-      writeFileSync(snap.path, original);
-      writeFileSync(manifestFile, manifest);
+      restore();
     }
   });
 
   it('a snapshot whose tables are not the store\'s own (an older or newer app) is copied column by column, in ranges', async () => {
-    const hash = ((await (await fetch(`${url}/v1/me`, { headers: { Authorization: `Bearer ${eve}` } })).json()) as { scope: string }).scope;
-    const snap = findSnapshot(snapDir, hash)!;
-    const original = readFileSync(snap.path);
-    const manifestFile = join(snapDir, `${hash}.json`);
-    const manifest = readFileSync(manifestFile, 'utf8');
+    const { restore } = await tamper((db) => {
+      for (const t of ['customers', 'customer_phones', 'purchases', 'accounts']) db.exec(`ALTER TABLE ${t} ADD COLUMN extra TEXT`);
+    });
     process.env.PRONTO_SNAPSHOT_CHUNK_ROWS = '600';
     try {
-      const db = new Database(snap.path);
-      for (const t of ['customers', 'customer_phones', 'purchases', 'accounts']) db.exec(`ALTER TABLE ${t} ADD COLUMN extra TEXT`);
-      db.close();
-      const bytes = readFileSync(snap.path);
-      writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(manifest), bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }));
       const logs: string[] = [];
       const a = desktop();
       await client(a.store, eve, true, (m) => logs.push(m)).syncOnce();
@@ -210,8 +211,7 @@ describe('initial sync from the hub snapshot', () => {
       expect(dump(a.store)).toBe(dump(b.store));
     } finally {
       delete process.env.PRONTO_SNAPSHOT_CHUNK_ROWS;
-      writeFileSync(snap.path, original);
-      writeFileSync(manifestFile, manifest);
+      restore();
     }
   });
 

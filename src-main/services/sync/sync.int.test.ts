@@ -14,7 +14,7 @@ import type { SyncHandle } from './handle';
 import { SyncThread } from './thread';
 import { getMeta } from '../../db/queries/meta';
 import { NotesService } from './notes';
-import { tempDir } from '../../test-support/fixtures';
+import { tempDesktop, tempDir } from '../../test-support/fixtures';
 import { buildHub } from '../../../src-hub/http/app';
 import { type Store as HubStore } from '../../../src-hub/db/store';
 import { testStore, seedPeople, seedData, importCsv, account, mustImport, customer, purchase, credit } from '../../../src-hub/test/helpers';
@@ -47,12 +47,7 @@ afterAll(async () => {
   await hub?.close();
 });
 
-function desktop(): { store: Store; dir: string } {
-  const t = tempDir();
-  const store = openStore(t.dir);
-  cleanups.push(() => store.close(), t.cleanup);
-  return { store, dir: t.dir };
-}
+const desktop = (): { store: Store; dir: string } => tempDesktop(cleanups);
 
 function client(store: Store, token: string, pageSize?: number): SyncClient {
   const conn = openConnection(store);
