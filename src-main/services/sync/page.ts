@@ -6,7 +6,7 @@ import {
 } from '../../../src-shared/sync/protocol';
 
 export class SyncError extends Error {
-  constructor(message: string, public transient: boolean, public offline = false) {
+  constructor(message: string, public transient: boolean, public offline = false, public status: number | null = null) {
     super(message);
   }
 }
@@ -58,7 +58,7 @@ export async function hubFetch(url: string, token: string, init: RequestInit = {
     message = [j.message, ...(j.issues ?? []).map((i) => `${i.path}: ${i.message}`)].filter(Boolean).join('; ');
   } catch { /* not JSON */ }
   const path = new URL(url).pathname;
-  throw new SyncError(`hub ${res.status} on ${path}: ${message}`, res.status >= 500 || res.status === 429);
+  throw new SyncError(`hub ${res.status} on ${path}: ${message}`, res.status >= 500 || res.status === 429, false, res.status);
 }
 
 /**

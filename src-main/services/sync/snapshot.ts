@@ -1,7 +1,8 @@
 // Initial sync from the hub's snapshot file (format and why: src-shared/sync/snapshot.ts).
 //
-// Used only when the store holds nothing from the hub yet (cursor 0, no synced rows, or only a
-// copy of a snapshot that was killed midway): the file's rows are copied in as they are, with their ids. Steps, and what a failure leaves:
+// Used only when the store holds nothing from the hub yet (never synced, no synced rows, or only
+// a copy of a snapshot that was killed midway): the file's rows are copied in as they are, with
+// their ids. Steps, and what a failure leaves:
 //   1. download to DATA/sync-snapshot.download, hashing as it arrives — killed: a stray file,
 //      overwritten next time; a bad hash: nothing applied, the stream is used instead;
 //   2. ATTACH it and check it: format, scope, checkpoint, then every column of every table
@@ -64,7 +65,7 @@ export async function syncFromSnapshot(sqlite: Sqlite, o: SnapshotOptions): Prom
   try {
     res = await hubFetch(o.base + SNAPSHOT_PATH, o.token);
   } catch (err) {
-    if (err instanceof SyncError && / 404 /.test(err.message)) return null;
+    if (err instanceof SyncError && err.status === 404) return null;
     throw err;
   }
   const h = (k: keyof typeof SNAPSHOT_HEADERS): string => res.headers.get(SNAPSHOT_HEADERS[k]) ?? '';
