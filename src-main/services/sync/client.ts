@@ -211,6 +211,7 @@ export class SyncClient implements SyncHandle {
         base: this.base,
         token: this.opts.token,
         log: this.opts.log,
+        stopping: () => this.stopping,
         apply: (lines) => this.apply(lines),
         commitCursor: (checkpoint, scope) => {
           setMeta(this.sqlite, META.cursor, String(checkpoint));

@@ -258,6 +258,28 @@ describe('initial sync from the hub snapshot', () => {
     expect(after?.purchases.length).toBeGreaterThan(0);
   });
 
+  it('a stop (app closing) ends the copy at its next boundary; the next start resumes it', async () => {
+    const reference = desktop();
+    await client(reference.store, eve, false).syncOnce();
+    const a = desktop();
+    const conn = openConnection(a.store);
+    let boundaries = 0;
+    try {
+      await expect(syncFromSnapshot(conn, {
+        base: url, token: eve, apply: () => {}, commitCursor: () => {},
+        stopping: () => ++boundaries >= 2, // after the products and the customers
+      })).rejects.toThrow(/sync stopped during the snapshot copy/);
+    } finally {
+      conn.close();
+    }
+    expect(snapshotUnfinished(a.store.sqlite)).toBe(true);
+    expect(a.store.sqlite.prepare('SELECT count(*) FROM customer_search').pluck().get()).toBe(0);
+    expect(a.store.sqlite.prepare('SELECT count(*) FROM customers').pluck().get()).toBeGreaterThan(0);
+    await client(a.store, eve).syncOnce();
+    expect(snapshotUnfinished(a.store.sqlite)).toBe(false);
+    expect(dump(a.store)).toBe(dump(reference.store));
+  });
+
   it('an unfinished copy of another snapshot is cleared first; with no snapshot any more, the stream starts from an empty store', async () => {
     const reference = desktop();
     await client(reference.store, eve, false).syncOnce();

@@ -43,6 +43,8 @@ export interface SnapshotOptions {
   /** Download (bytes), then copy (rows of the snapshot's tables, phones and search rows included). */
   onProgress?: (p: { phase: 'download' | 'copy'; done: number; total: number }) => void;
   log?: (m: string) => void;
+  /** True once the sync is stopping (app closing): the copy ends at its next boundary, resumable from its mark. */
+  stopping?: () => boolean;
 }
 
 /** Tables the hub fills: a snapshot is only applied to a store where all are empty. */
@@ -234,7 +236,10 @@ async function applyFile(sqlite: Sqlite, file: string, want: { checkpoint: numbe
     const sizes = steps.map((st) => sqlite.prepare(st.size).pluck().get() as number);
     const total = sizes.reduce((a, b) => a + b, 0);
     let done = sizes.slice(0, mark.step).reduce((a, b) => a + b, 0) + mark.upTo;
-    const turn = () => new Promise<void>((r) => setImmediate(r)); // messages, and the host's writes, get their turn
+    const turn = async (): Promise<void> => {
+      await new Promise<void>((r) => setImmediate(r)); // messages, and the host's writes, get their turn
+      if (o.stopping?.()) throw new SyncError('sync stopped during the snapshot copy (it resumes from its mark)', false);
+    };
     for (let step = mark.step; step < steps.length; step++) {
       const ts = performance.now();
       const st = steps[step]!;
