@@ -40,7 +40,7 @@ const USAGE = `usage: pronto-hub COMMAND [options]
   migrate                                  apply database migrations and exit
   snapshot build [--team T] [--all]        build initial-sync snapshots (every team and the whole hub;
                                            --team: that team only, plus the whole hub with --all);
-                                           run after the nightly feeds; a running PGlite hub:
+                                           (serve also keeps them fresh); a running PGlite hub:
                                            POST /v1/sync/snapshot/build
 
 store (every command): --database-url URL (PostgreSQL) | --data-dir DIR (embedded PGlite)

@@ -274,10 +274,10 @@ export function startSnapshotRefresher(store: Store, dir: string, o: RefreshOpti
     });
     void current.finally(() => {
       current = null;
-      if (!stopped) timer = setTimeout(tick, o.everyMs ?? 600_000);
+      if (!stopped) timer = setTimeout(tick, o.everyMs ?? 600_000).unref(); // never what keeps a process alive
     });
   };
-  let timer: NodeJS.Timeout = setTimeout(tick, o.firstMs ?? 60_000);
+  let timer: NodeJS.Timeout = setTimeout(tick, o.firstMs ?? 60_000).unref();
   return {
     refresh: () => refresh(),
     async stop() {
