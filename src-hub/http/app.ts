@@ -309,8 +309,7 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
     // Open before answering: a rebuild may replace the file, and an open file stays readable.
     const fh = snap ? await open(snap.path).catch(() => null) : null;
     if (!snap || !fh) return fail(reply, 404, 'no_snapshot', 'no snapshot is built for your scope (pronto-hub snapshot build); pull the stream instead');
-    const max = Number((await store.rows('SELECT coalesce(max(seq), 0) FROM changes'))[0]?.[0] ?? 0);
-    if (snap.checkpoint > max) {
+    if (snap.checkpoint > (await highWater(store))) {
       await fh.close();
       return fail(reply, 404, 'no_snapshot', 'the snapshot is ahead of this hub database (restored?); pull the stream instead');
     }

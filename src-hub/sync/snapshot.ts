@@ -190,13 +190,18 @@ async function fileSha256(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/**
- * Builds the snapshots agents will ask for: one per team (what an agent of that team sees) and,
- * with `all`, the whole hub (admins, supervisors without a team). Users without a team have a
- * scope of their own and sync from the stream.
- */
 type BuildOptions = { team?: string; all?: boolean; log?: (m: string) => void; signal?: AbortSignal };
 
+/** What an agent of the team sees (its supervisors see the same). */
+function teamScope(team: { name: string; regions: string[] }, hid: string): Scope {
+  return scopeOf({ id: 0, name: '', role: 'agent', team: team.name, regions: team.regions }, hid);
+}
+
+/**
+ * Builds the snapshots agents will ask for: one per team and, with `all`, the whole hub (admins,
+ * supervisors without a team). Users without a team have a scope of their own and sync from the
+ * stream.
+ */
 export function buildSnapshots(store: Store, dir: string, opts: BuildOptions = {}): Promise<SnapshotManifest[]> {
   return oneAtATime(dir, () => buildNow(store, dir, opts));
 }
@@ -219,8 +224,7 @@ async function buildNow(store: Store, dir: string, opts: BuildOptions): Promise<
   if (opts.team !== undefined && !teams.length) throw new AdminError(`team "${opts.team}" does not exist`, 404);
   const out: SnapshotManifest[] = [];
   for (const t of teams) {
-    const scope = scopeOf({ id: 0, name: '', role: 'agent', team: t.name, regions: t.regions }, hid);
-    out.push(await buildSnapshot(store, scope, dir, { team: t.name, log: opts.log, signal: opts.signal }));
+    out.push(await buildSnapshot(store, teamScope(t, hid), dir, { team: t.name, log: opts.log, signal: opts.signal }));
   }
   if (opts.all ?? opts.team === undefined) {
     out.push(await buildSnapshot(store, scopeOf({ id: 0, name: '', role: 'admin', team: null, regions: [] }, hid), dir, { team: null, log: opts.log, signal: opts.signal }));
@@ -255,7 +259,7 @@ export function startSnapshotRefresher(store: Store, dir: string, o: RefreshOpti
     const built: SnapshotManifest[] = [];
     for (const t of await listTeams(store)) {
       if (stopped) break;
-      const scope = scopeOf({ id: 0, name: '', role: 'agent', team: t.name, regions: t.regions }, hid);
+      const scope = teamScope(t, hid);
       const have = findSnapshot(dir, scope.hash);
       const since = Number((await store.rows(
         `SELECT count(*) FROM changes WHERE bucket = ANY($1::text[]) AND seq > $2${have ? '' : " AND op = 'u'"}`, [scope.buckets, have?.checkpoint ?? 0]))[0]?.[0] ?? 0);

@@ -103,7 +103,7 @@ export class LookupService {
     // Without its index (an initial sync builds it at the end) reading a customer's purchases
     // means scanning them all: the pop stays instant and says the history is still coming. The
     // same while a hub snapshot is being copied in (its purchases are copied last).
-    const historyPending = !this.historyReady() || this.q.snapshotCopying.get() !== undefined;
+    const historyPending = !this.historyReady();
     const rows = historyPending ? [] : this.q.purchases.all(cid) as PurchaseRow[];
     const shown = rows.length > POP_PURCHASES ? rows.slice(0, POP_PURCHASES) : rows;
     const names = rows.length ? this.productNames() : this.names;
@@ -154,14 +154,17 @@ export class LookupService {
   private schemaVersion = -1;
   private hasHistoryIndex = true;
 
-  /** Is the purchase-history index there? Re-checked only when the schema has changed. */
+  /**
+   * Is the purchase history complete and indexed? No while a snapshot is being copied in; the
+   * index itself is re-checked only when the schema has changed.
+   */
   private historyReady(): boolean {
-    const v = this.q.schemaVersion.get() as number;
+    const [v, copying] = this.q.historyState.get() as [number, number | null];
     if (v !== this.schemaVersion) {
       this.schemaVersion = v;
       this.hasHistoryIndex = this.q.historyIndex.get() !== undefined;
     }
-    return this.hasHistoryIndex;
+    return this.hasHistoryIndex && copying === null;
   }
 
   /** sku → product name, reloaded only when the products table has changed since the last pop. */

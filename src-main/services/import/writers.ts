@@ -7,8 +7,6 @@ import type { FeedRecord } from '../../../src-shared/feeds/node/csv';
 
 export type Writer<K extends FeedKind> = (records: FeedRecord<K>[]) => void;
 
-export { customerSearchPhones };
-
 /**
  * Rows packed flat by the pull worker, fields in FLAT_FIELDS order (src-shared/feeds/node/flat.ts),
  * which is also these statements' parameter order.

@@ -156,9 +156,8 @@ export class SyncClient implements SyncHandle {
     let rows = 0;
     // Never synced (no cursor stored yet, not even 0): a snapshot may give the start.
     if (getMeta(this.sqlite, META.cursor) === null) {
-      const unfinished = snapshotUnfinished(this.sqlite);
-      if ((this.opts.snapshot ?? snapshotsEnabled()) && (unfinished || holdsNothingSynced(this.sqlite))) rows += await this.pullSnapshot();
-      else if (unfinished) dropUnfinishedSnapshot(this.sqlite);
+      if ((this.opts.snapshot ?? snapshotsEnabled()) && (snapshotUnfinished(this.sqlite) || holdsNothingSynced(this.sqlite))) rows += await this.pullSnapshot();
+      else dropUnfinishedSnapshot(this.sqlite);
     }
     let total: number | null = null;
     let stream: PageStream | null = null;
@@ -231,7 +230,7 @@ export class SyncClient implements SyncHandle {
       }));
       if (!r) {
         // No snapshot (any more): a copy killed midway goes, the stream from 0 has no tombstones for it.
-        if (snapshotUnfinished(this.sqlite)) dropUnfinishedSnapshot(this.sqlite);
+        dropUnfinishedSnapshot(this.sqlite);
         return 0;
       }
       this.opts.log?.(`sync: snapshot of ${r.rows} rows (${(r.bytes / 1e6).toFixed(1)} MB) applied in ${((Date.now() - t0) / 1000).toFixed(1)} s, at change ${r.checkpoint}`);
@@ -240,7 +239,7 @@ export class SyncClient implements SyncHandle {
     } catch (err) {
       if (!(err instanceof SnapshotError)) throw err;
       this.opts.log?.(`sync: the hub's snapshot was not used (${err.message}); pulling the change stream instead`);
-      if (snapshotUnfinished(this.sqlite)) dropUnfinishedSnapshot(this.sqlite);
+      dropUnfinishedSnapshot(this.sqlite);
       return 0;
     } finally {
       this.state.progress = null;

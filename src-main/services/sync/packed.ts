@@ -5,7 +5,7 @@
 // the worker.
 import type { ChangeLine, Entity } from '../../../src-shared/sync/protocol';
 import { FLAT_FIELDS, type FlatFeed } from '../../../src-shared/feeds/node/flat';
-import { customerSearchPhones } from '../import/writers';
+import { customerSearchPhones } from '../../../src-shared/phone/normalize';
 
 /**
  * The packed entities and the feed whose row they are (entity data has the feed row's fields,

@@ -217,10 +217,7 @@ async function applyFile(sqlite: Sqlite, file: string, want: { checkpoint: numbe
     let mark = readMark(sqlite);
     if (mark && mark.sha256 !== want.sha256) {
       o.log?.('sync: a copy of an older snapshot was left unfinished; clearing it first');
-      sqlite.transaction(() => {
-        clearSynced(sqlite);
-        deleteMeta(sqlite, SNAPSHOT_APPLY_KEY);
-      }).immediate();
+      dropUnfinishedSnapshot(sqlite);
       mark = null;
     }
     if (!mark && !holdsNothingSynced(sqlite)) throw new SnapshotError('the store already holds synced rows; a snapshot only fills an empty one');
@@ -314,8 +311,9 @@ export function snapshotUnfinished(sqlite: Sqlite): boolean {
   return readMark(sqlite) !== null;
 }
 
-/** Drops a partial copy (before the stream from 0, which has no tombstones for what it holds). */
+/** Drops a partial copy, if any (before the stream from 0, which has no tombstones for what it holds). */
 export function dropUnfinishedSnapshot(sqlite: Sqlite): void {
+  if (!snapshotUnfinished(sqlite)) return;
   sqlite.transaction(() => {
     clearSynced(sqlite);
     deleteMeta(sqlite, SNAPSHOT_APPLY_KEY);
