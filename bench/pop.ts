@@ -250,6 +250,8 @@ try {
       by.set(m[1]!, { n: e.n + 1, max: Math.max(e.max, Number(m[2])) });
     }
     log(`web host: ${slowApi.length} slow method calls (≥ ${process.env.PRONTO_SLOW_API_MS ?? 50} ms): ${[...by].map(([k, v]) => `${k} ×${v.n} (max ${v.max} ms)`).join(', ')}`);
+    // each with what the host's thread was doing meanwhile (CPU, GC, page faults, waiting)
+    for (const l of slowApi.slice(0, 10)) log(`  ${l}`);
   }
   const storeCustomers = lab.customers;
   await cleanup();

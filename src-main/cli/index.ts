@@ -158,7 +158,7 @@ async function serveCmd(argv: string[]): Promise<number> {
   const sync = hub ? createSync(store, hub, (l) => console.error(l)) : null;
   const { startCheckpointer } = await import('../db/checkpointer');
   const checkpointer = startCheckpointer(store, { log: (l) => console.error(l) });
-  const app = new App({ store, region: resolveRegion(values.region), host: 'web', sync: sync?.client ?? null });
+  const app = new App({ store, region: resolveRegion(values.region), host: 'web', sync: sync?.client ?? null, storeCounter: checkpointer });
   sync?.bind(app);
   sync?.client.start();
   const host = await startWebHost({

@@ -19,7 +19,13 @@ export interface CheckpointWorkerData {
 export type CheckpointEvent =
   | { type: 'ready' }
   | { type: 'checkpointed'; frames: number; log: number; ms: number; rounds: number }
+  | { type: 'counts'; id: number; customers?: number; purchases?: number; error?: string }
   | { type: 'error'; message: string };
+
+export type CheckpointRequest = { type: 'stop' } | { type: 'count'; id: number };
+
+/** Customers and purchases in the store. */
+export type StoreCounts = [customers: number, purchases: number];
 
 /** SQLite's default: what the host connection goes back to without a worker. */
 const AUTO_CHECKPOINT_PAGES = 1000;
@@ -37,6 +43,8 @@ export interface Checkpointer {
   readonly active: boolean;
   /** Frames the worker copied so far (at least: a WAL restarted between two rounds hides some). */
   readonly frames: number;
+  /** The store's counts, read on the worker's thread; null when no worker runs. */
+  count(): Promise<StoreCounts> | null;
   stop(): Promise<void>;
 }
 
@@ -62,14 +70,21 @@ export function startCheckpointer(store: Store, opts: CheckpointerOptions = {}):
   const setAuto = (pages: number): void => {
     if (store.sqlite.open) store.sqlite.pragma(`wal_autocheckpoint = ${pages}`);
   };
-  if (!entry) return { active: false, frames: 0, stop: async () => {} };
+  if (!entry) return { active: false, frames: 0, count: () => null, stop: async () => {} };
 
   const data: CheckpointWorkerData = { file: store.file, pollMs: opts.pollMs ?? 100, frames: opts.frames ?? AUTO_CHECKPOINT_PAGES, maxAgeMs: opts.maxAgeMs ?? 10_000 };
   const worker = new Worker(entry, { workerData: data });
   worker.unref(); // never keeps a CLI alive on its own
   const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+  const asked = new Map<number, { resolve(c: StoreCounts): void; reject(e: Error): void }>();
+  let nextId = 0;
   worker.on('message', (e: CheckpointEvent) => {
-    if (e.type === 'ready') {
+    if (e.type === 'counts') {
+      const waiter = asked.get(e.id);
+      asked.delete(e.id);
+      if (e.error !== undefined) waiter?.reject(new Error(e.error));
+      else waiter?.resolve([e.customers!, e.purchases!]);
+    } else if (e.type === 'ready') {
       if (stopping) return;
       active = true;
       setAuto(BACKSTOP_PAGES);
@@ -82,15 +97,25 @@ export function startCheckpointer(store: Store, opts: CheckpointerOptions = {}):
   void exited.then(() => {
     if (active) setAuto(AUTO_CHECKPOINT_PAGES);
     active = false;
+    for (const w of asked.values()) w.reject(new Error('the checkpoint worker ended'));
+    asked.clear();
     if (!stopping) log('checkpoint worker ended: SQLite checkpoints on the host thread again');
   });
   return {
     get active() { return active; },
     get frames() { return frames; },
+    count() {
+      if (!active || stopping) return null;
+      const id = nextId++;
+      return new Promise<StoreCounts>((resolve, reject) => {
+        asked.set(id, { resolve, reject });
+        worker.postMessage({ type: 'count', id } satisfies CheckpointRequest);
+      });
+    },
     async stop() {
       stopping = true;
       worker.ref(); // a caller awaiting the stop keeps the process up until the last round is done
-      worker.postMessage({ type: 'stop' });
+      worker.postMessage({ type: 'stop' } satisfies CheckpointRequest);
       await exited;
     },
   };

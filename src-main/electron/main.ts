@@ -104,6 +104,7 @@ void app.whenReady().then(async () => {
   checkpointer = startCheckpointer(store, { entry: checkpointWorkerEntry, log: (l) => console.error(l) });
   const api = new App({
     store, region: resolveRegion(flag('region')), host: 'electron', sync: sync?.client ?? null,
+    storeCounter: checkpointer,
     platform: electronPlatform(dataDir, () => win),
   });
   sync?.bind(api);

@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { HTTP_API_PREFIX, WS_EVENTS_PATH } from '../../src-shared/api/bridge';
 import type { App } from '../api/handlers';
 import { ApiError } from '../api/errors';
+import { startCallClock } from '../api/call-clock';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -77,7 +78,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   /** One method call, for both transports: the reply envelope and its HTTP status. */
   const callApi = async (method: string, input: unknown): Promise<{ status: number; body: { ok: boolean; result?: unknown; error?: { code: string; message: string } } }> => {
-    const t0 = performance.now();
+    const clock = startCallClock();
     try {
       return { status: 200, body: { ok: true, result: await opts.app.dispatch(method, input) } };
     } catch (err) {
@@ -88,8 +89,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return { status: 500, body: { ok: false, error: { code: 'internal', message: 'internal error (see the host log)' } } };
     } finally {
       // every call runs on this one thread: a slow one delays the next pop
-      const ms = performance.now() - t0;
-      if (ms >= SLOW_API_MS) log(`slow api ${method}: ${ms.toFixed(1)} ms`);
+      const ms = clock.ms();
+      if (ms >= SLOW_API_MS) log(`slow api ${method}: ${ms.toFixed(1)} ms (${clock.explain()})`);
     }
   };
 
