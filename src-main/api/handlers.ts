@@ -233,7 +233,7 @@ export class App {
       try {
         return await offThread;
       } catch {
-        // the worker ended: count here, once
+        // the worker ended meanwhile: count here
       }
     }
     return this.counts.get() as StoreCounts;

@@ -1,7 +1,8 @@
 // Runs in a worker thread beside a host (web host, Electron main): copies the WAL back into the
-// store file, and answers the one slow read the host has (the store's row counts). A checkpoint ends with an fsync, which on this machine kind takes 6–75 ms; run by
-// SQLite's auto-checkpoint it falls inside whichever host write crossed 1,000 WAL pages, and
-// stalls that thread, and any pop waiting on it, for that long. Here it stalls nobody.
+// store file, and answers the one slow read the host has (the store's row counts). A checkpoint
+// ends with an fsync, which on this machine kind takes 6–75 ms; run by SQLite's auto-checkpoint
+// it falls inside whichever host write crossed 1,000 WAL pages, and stalls that thread, and any
+// pop waiting on it, for that long. Here it stalls nobody.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { WalIndex } from './wal-index';
