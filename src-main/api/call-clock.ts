@@ -20,6 +20,8 @@ function watchGc(): void {
 export interface CallClock {
   /** Wall time since the start, ms. */
   ms(): number;
+  /** Call once the call's synchronous part has returned (its promise, not its result). */
+  returned(): void;
   /** "cpu 12.0 ms, gc 0.0 ms, major faults 0, …, not on a CPU ≥ 3.1 ms": read only when slow. */
   explain(): string;
 }
@@ -30,8 +32,12 @@ export function startCallClock(): CallClock {
   const t0 = performance.now();
   const r0 = resourceUsage();
   const gc0 = gc.total;
+  let held: number | null = null;
   return {
     ms: () => performance.now() - t0,
+    returned() {
+      held ??= performance.now() - t0;
+    },
     explain() {
       const wall = performance.now() - t0;
       const r1 = resourceUsage();
@@ -40,7 +46,10 @@ export function startCallClock(): CallClock {
       const gcMs = gc.total - gc0;
       // sleeping (a busy handler, a lock) shows as voluntary switches with no file I/O; a write
       // stuck behind the disk as fs writes; a cold page as major faults or fs reads
-      return `cpu ${cpu.toFixed(1)} ms, gc ${gcMs.toFixed(1)} ms, major faults ${r1.majorPageFault - r0.majorPageFault}, ` +
+      // what blocked the host (and every pop behind it) is the synchronous part alone; an async
+      // method (a count on the worker, a write waiting for the lock) waits without blocking
+      const thread = held === null ? '' : `held the thread ${held.toFixed(1)} ms, `;
+      return `${thread}cpu ${cpu.toFixed(1)} ms, gc ${gcMs.toFixed(1)} ms, major faults ${r1.majorPageFault - r0.majorPageFault}, ` +
         `fs reads ${r1.fsRead - r0.fsRead}, fs writes ${r1.fsWrite - r0.fsWrite}, ` +
         `voluntary switches ${r1.voluntaryContextSwitches - r0.voluntaryContextSwitches}, ` +
         `involuntary ${r1.involuntaryContextSwitches - r0.involuntaryContextSwitches}, ` +

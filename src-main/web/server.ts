@@ -80,7 +80,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const callApi = async (method: string, input: unknown): Promise<{ status: number; body: { ok: boolean; result?: unknown; error?: { code: string; message: string } } }> => {
     const clock = startCallClock();
     try {
-      return { status: 200, body: { ok: true, result: await opts.app.dispatch(method, input) } };
+      const pending = opts.app.dispatch(method, input); // runs on this thread up to its first await
+      clock.returned();
+      return { status: 200, body: { ok: true, result: await pending } };
     } catch (err) {
       if (err instanceof ApiError) {
         return { status: err.code === 'unknown_method' ? 404 : 400, body: { ok: false, error: { code: err.code, message: err.message } } };
