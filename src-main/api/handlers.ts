@@ -6,7 +6,7 @@ import { methods, isMethodName, SoftphoneConfig, type EventName, type EventPaylo
 import type { Store } from '../db/store';
 import { LookupService } from '../services/lookup';
 import { SearchService } from '../services/search';
-import { CallService } from '../services/calls';
+import { CallService, offeredMatch, type OfferedCall } from '../services/calls';
 import { OfferService } from '../services/offers/service';
 import { CaseService, CaseError } from '../services/cases/service';
 import { getMeta } from '../db/queries/meta';
@@ -19,6 +19,8 @@ import { isRegion } from '../../src-shared/phone/normalize';
 import { ApiError } from './errors';
 import { WriteQueue } from '../db/writes';
 import type { Checkpointer, StoreCounts } from '../db/checkpointer';
+import { CallWriterGone, type CallWriter } from '../services/call-writer';
+import type { CallEvent } from '../../src-shared/telephony/calls';
 import type { LookupResult } from '../../src-shared/pop/schema';
 
 export interface AppContext {
@@ -27,6 +29,8 @@ export interface AppContext {
   host: 'electron' | 'web';
   /** Present when a hub is configured. */
   sync?: SyncHandle | null;
+  /** Writes call records off the host's thread; else (or once it has ended) on its write queue. */
+  callWriter?: CallWriter | null;
   /** Counts the store's rows off the host's thread (the checkpoint worker); else counted here. */
   storeCounter?: Pick<Checkpointer, 'count'> | null;
   /** Host-specific pieces (Electron: safeStorage, window attention); the web host uses defaults. */
@@ -59,10 +63,11 @@ const STANDALONE: Omit<SyncStatus, 'pending' | 'rejected' | 'rejectedItems'> = {
 
 /**
  * Methods that write the store: they wait for the write lock in the write queue (db/writes.ts),
- * never on the host's thread. incomingCall answers first and queues its record itself.
+ * never on the host's thread. The call methods (incomingCall, outgoingCall, callProgress) queue
+ * their records themselves, on the call writer's thread where one runs.
  */
 const WRITES: ReadonlySet<MethodName> = new Set<MethodName>([
-  'outgoingCall', 'callProgress', 'caseStart', 'caseSave', 'caseCallEnded', 'caseSubmit', 'noteSave', 'contactCreate',
+  'caseStart', 'caseSave', 'caseCallEnded', 'caseSubmit', 'noteSave', 'contactCreate',
 ]);
 
 const RECENT_LOOKUP_MS = 2_000;
@@ -142,17 +147,17 @@ export class App {
         // The pop gets its answer now; the record follows as soon as the store can be written
         // (at once, unless a sync page or an import holds the write lock).
         const offered = { callId: c.callId, direction: 'inbound' as const, remoteRaw: c.identity, remoteDisplay: c.display, line: c.line, forwardedBy: c.forwardedBy };
-        this.writes.run(() => this.calls.offered(offered, result)).catch((err: unknown) => {
+        this.recordOffered(offered, result).catch((err: unknown) => {
           (ctx.log ?? console.error)(`call ${c.callId} not recorded: ${(err as Error).message}`);
         });
         return result;
       },
-      outgoingCall: (c) => {
+      outgoingCall: async (c) => {
         const result = this.lookup.lookup(c.target, ctx.region);
-        this.calls.offered({ callId: c.callId, direction: 'outbound', remoteRaw: c.target, remoteDisplay: '', line: '', forwardedBy: null }, result, c.customerId);
+        await this.recordOffered({ callId: c.callId, direction: 'outbound', remoteRaw: c.target, remoteDisplay: '', line: '', forwardedBy: null }, result, c.customerId);
         return { ok: true as const };
       },
-      callProgress: ({ callId, event, customerId }) => ({ ok: this.calls.progress(callId, event, customerId) }),
+      callProgress: async ({ callId, event, customerId }) => ({ ok: await this.recordProgress(callId, event, customerId) }),
       caseStart: (i) => this.cases.start(i),
       caseSave: (i) => caseCall(() => this.cases.save(i)),
       caseCallEnded: (i) => this.cases.callEnded(i),
@@ -208,6 +213,21 @@ export class App {
     if (!kept) return null;
     this.recentLookups.delete(key);
     return Date.now() - kept.at < RECENT_LOOKUP_MS ? kept.result : null;
+  }
+
+  /**
+   * A call's record: on the call writer's thread where one runs, else on this host's write queue
+   * (also when the writer ended before it answered: a record is written once, ON CONFLICT DO NOTHING).
+   */
+  private recordOffered(call: OfferedCall, result: LookupResult, customerId: string | null = null): Promise<void> {
+    const match = offeredMatch(result, customerId);
+    const here = (): Promise<void> => this.writes.run(() => this.calls.record(call, match));
+    return this.ctx.callWriter?.offered(call, match)?.catch((err: unknown) => (err instanceof CallWriterGone ? here() : Promise.reject(err))) ?? here();
+  }
+
+  private recordProgress(callId: string, event: CallEvent, customerId?: string | null): Promise<boolean> {
+    const here = (): Promise<boolean> => this.writes.run(() => this.calls.progress(callId, event, customerId));
+    return this.ctx.callWriter?.progress(callId, event, customerId)?.catch((err: unknown) => (err instanceof CallWriterGone ? here() : Promise.reject(err))) ?? here();
   }
 
   /** Counted again only after a change: another process committed (import), sync applied, a contact was created. */

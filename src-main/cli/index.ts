@@ -158,7 +158,9 @@ async function serveCmd(argv: string[]): Promise<number> {
   const sync = hub ? createSync(store, hub, (l) => console.error(l)) : null;
   const { startCheckpointer } = await import('../db/checkpointer');
   const checkpointer = startCheckpointer(store, { log: (l) => console.error(l) });
-  const app = new App({ store, region: resolveRegion(values.region), host: 'web', sync: sync?.client ?? null, storeCounter: checkpointer });
+  const { startCallWriter } = await import('../services/call-writer');
+  const callWriter = startCallWriter(store, { log: (l) => console.error(l) });
+  const app = new App({ store, region: resolveRegion(values.region), host: 'web', sync: sync?.client ?? null, storeCounter: checkpointer, callWriter });
   sync?.bind(app);
   sync?.client.start();
   const host = await startWebHost({
@@ -171,7 +173,7 @@ async function serveCmd(argv: string[]): Promise<number> {
   console.log(`Pronto web host: ${host.url}`);
   await new Promise<void>((done) => {
     const stop = (): void => {
-      Promise.all([host.close(), sync?.client.stop(), checkpointer.stop()]).finally(() => {
+      Promise.all([host.close(), sync?.client.stop(), callWriter.stop().then(() => checkpointer.stop())]).finally(() => {
         store.close();
         done();
       });

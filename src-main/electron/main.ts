@@ -18,6 +18,8 @@ import { startCheckpointer, type Checkpointer } from '../db/checkpointer';
 import syncThreadEntry from '../services/sync/sync-worker.ts?modulePath';
 import pullWorkerEntry from '../services/sync/pull-worker.ts?modulePath';
 import checkpointWorkerEntry from '../db/checkpoint-worker.ts?modulePath';
+import callWriterEntry from '../services/call-writer-worker.ts?modulePath';
+import { startCallWriter, type CallWriter } from '../services/call-writer';
 
 const flag = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,6 +28,7 @@ const flag = (name: string): string | undefined => {
 
 let store: Store | null = null;
 let checkpointer: Checkpointer | null = null;
+let callWriter: CallWriter | null = null;
 let win: BrowserWindow | null = null;
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL; // set by `electron-vite dev` only
@@ -102,9 +105,11 @@ void app.whenReady().then(async () => {
   const hub = hubConfigFromEnv();
   const sync = hub ? createSync(store, hub, (l) => console.error(l), { threadEntry: syncThreadEntry, pullWorkerEntry }) : null;
   checkpointer = startCheckpointer(store, { entry: checkpointWorkerEntry, log: (l) => console.error(l) });
+  callWriter = startCallWriter(store, { entry: callWriterEntry, log: (l) => console.error(l) });
   const api = new App({
     store, region: resolveRegion(flag('region')), host: 'electron', sync: sync?.client ?? null,
     storeCounter: checkpointer,
+    callWriter,
     platform: electronPlatform(dataDir, () => win),
   });
   sync?.bind(api);
@@ -123,6 +128,7 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 app.on('will-quit', () => {
+  void callWriter?.stop(); // the records it still holds are written first
   void checkpointer?.stop(); // its last round copies what is left; the exit ends it otherwise
   store?.close();
 });

@@ -13,6 +13,21 @@ export interface OfferedCall {
   forwardedBy: string | null;
 }
 
+/** What a call record keeps of the caller's lookup. */
+export interface OfferedMatch {
+  normalized: string | null;
+  matchKind: LookupResult['match'];
+  customerId: string | null;
+}
+
+export function offeredMatch(result: LookupResult, customerId: string | null = null): OfferedMatch {
+  return {
+    normalized: result.normalized,
+    matchKind: result.match,
+    customerId: customerId ?? (result.match === 'single' ? result.pop?.customer.customerId ?? null : null),
+  };
+}
+
 type Row = [string, 'inbound' | 'outbound', string, string, string | null, string, string | null, string, string | null, string, string | null, string | null, CallOutcome | null];
 
 export class CallService {
@@ -40,10 +55,14 @@ export class CallService {
 
   /** `customerId` names the customer when the agent chose them (click-to-dial from a pop). */
   offered(call: OfferedCall, result: LookupResult, customerId: string | null = null): void {
+    this.record(call, offeredMatch(result, customerId));
+  }
+
+  /** offered(), from the few fields of the lookup it keeps (what crosses to the call writer's thread). */
+  record(call: OfferedCall, match: OfferedMatch): void {
     const at = this.now().toISOString();
-    customerId ??= result.match === 'single' ? result.pop?.customer.customerId ?? null : null;
-    this.insert.run(call.callId, call.direction, call.remoteRaw, call.remoteDisplay, result.normalized,
-      result.match, customerId, call.line, call.forwardedBy, at, at);
+    this.insert.run(call.callId, call.direction, call.remoteRaw, call.remoteDisplay, match.normalized,
+      match.matchKind, match.customerId, call.line, call.forwardedBy, at, at);
   }
 
   /**
