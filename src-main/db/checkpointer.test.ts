@@ -115,3 +115,17 @@ describe('checkpoint worker', () => {
     }
   });
 });
+
+describe('store counts on the checkpoint worker', () => {
+  it('answers a count asked while the worker is still starting', async () => {
+    const store = fresh();
+    const cp = startCheckpointer(store);
+    cleanups.push(() => cp.stop());
+    expect(cp.active).toBe(false);
+    const asked = cp.count();
+    expect(asked).not.toBeNull();
+    expect(await asked).toEqual([0, 0]);
+    await cp.stop();
+    expect(cp.count()).toBeNull();
+  });
+});

@@ -43,7 +43,7 @@ export interface Checkpointer {
   readonly active: boolean;
   /** Frames the worker copied so far (at least: a WAL restarted between two rounds hides some). */
   readonly frames: number;
-  /** The store's counts, read on the worker's thread; null when no worker runs. */
+  /** The store's counts, read on the worker's thread (once it has started); null when no worker runs. */
   count(): Promise<StoreCounts> | null;
   stop(): Promise<void>;
 }
@@ -67,6 +67,7 @@ export function startCheckpointer(store: Store, opts: CheckpointerOptions = {}):
   let active = false;
   let frames = 0;
   let stopping = false;
+  let ended = false;
   const setAuto = (pages: number): void => {
     if (store.sqlite.open) store.sqlite.pragma(`wal_autocheckpoint = ${pages}`);
   };
@@ -97,6 +98,7 @@ export function startCheckpointer(store: Store, opts: CheckpointerOptions = {}):
   void exited.then(() => {
     if (active) setAuto(AUTO_CHECKPOINT_PAGES);
     active = false;
+    ended = true;
     for (const w of asked.values()) w.reject(new Error('the checkpoint worker ended'));
     asked.clear();
     if (!stopping) log('checkpoint worker ended: SQLite checkpoints on the host thread again');
@@ -105,7 +107,9 @@ export function startCheckpointer(store: Store, opts: CheckpointerOptions = {}):
     get active() { return active; },
     get frames() { return frames; },
     count() {
-      if (!active || stopping) return null;
+      // a worker still starting gets the request too: its port holds it until it listens (the
+      // first status comes with the page, at start-up); one that fails to start rejects it
+      if (ended || stopping) return null;
       const id = nextId++;
       return new Promise<StoreCounts>((resolve, reject) => {
         asked.set(id, { resolve, reject });

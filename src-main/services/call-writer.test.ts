@@ -96,4 +96,20 @@ describe('call writer thread', () => {
     expect(await app.call('callProgress', { callId: 'after', event: 'declined' })).toEqual({ ok: true });
     expect(app.calls.recent(10).map((c) => [c.callId, c.outcome])).toEqual([['after', 'declined'], ['before', null]]);
   });
+
+  it('takes records while it is still starting, so a call never splits between two writers', async () => {
+    const t = tempDir();
+    const store = openStore(t.dir);
+    cleanups.push(t.cleanup, () => store.close());
+    const writer = startCallWriter(store);
+    cleanups.push(() => writer.stop());
+    expect(writer.active).toBe(false); // not ready yet
+    const call = { callId: 'early', direction: 'inbound' as const, remoteRaw: 'anonymous', remoteDisplay: '', line: '', forwardedBy: null };
+    const offered = writer.offered(call, { normalized: null, matchKind: 'withheld', customerId: null });
+    const moved = writer.progress('early', 'cancelled');
+    expect(offered).not.toBeNull();
+    await offered;
+    expect(await moved).toBe(true);
+    expect(writer.active).toBe(true);
+  });
 });

@@ -28,7 +28,10 @@ export class CallWriterGone extends Error {}
 export interface CallWriter {
   /** True while the worker runs. */
   readonly active: boolean;
-  /** Writes an offered call's record; null when no worker runs (record it on the host). */
+  /**
+   * Writes an offered call's record; null when no worker runs (record it on the host). A worker
+   * still starting takes records too, so that a call's steps never split between two writers.
+   */
   offered(call: OfferedCall, match: OfferedMatch): Promise<void> | null;
   /** Moves a call on (false: no such call); null when no worker runs. */
   progress(callId: string, event: CallEvent, customerId?: string | null): Promise<boolean> | null;
@@ -53,6 +56,7 @@ export function startCallWriter(store: Store, opts: CallWriterOptions = {}): Cal
   worker.unref();
   let active = false;
   let stopping = false;
+  let ended = false;
   let nextId = 0;
   const asked = new Map<number, { resolve(ok: boolean): void; reject(e: Error): void }>();
   const exited = new Promise<void>((done) => worker.once('exit', () => done()));
@@ -71,12 +75,13 @@ export function startCallWriter(store: Store, opts: CallWriterOptions = {}): Cal
   void exited.then(() => {
     const was = active;
     active = false;
+    ended = true;
     for (const w of asked.values()) w.reject(new CallWriterGone('the call writer thread ended'));
     asked.clear();
     if (was && !stopping) log('call writer ended: calls are recorded on the host thread again');
   });
   const ask = (req: WithoutEnvelope<CallWriteRequest>): Promise<boolean> | null => {
-    if (!active) return null;
+    if (ended || stopping) return null;
     const id = nextId++;
     return new Promise<boolean>((resolve, reject) => {
       asked.set(id, { resolve, reject });
