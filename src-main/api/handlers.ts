@@ -70,6 +70,11 @@ const WRITES: ReadonlySet<MethodName> = new Set<MethodName>([
   'caseStart', 'caseSave', 'caseCallEnded', 'caseSubmit', 'noteSave', 'contactCreate',
 ]);
 
+/** The call writer's answer; `here` (the host's queue) when it runs none or ended before answering. */
+function orHere<T>(offThread: Promise<T> | null | undefined, here: () => Promise<T>): Promise<T> {
+  return offThread?.catch((err: unknown) => (err instanceof CallWriterGone ? here() : Promise.reject(err))) ?? here();
+}
+
 const RECENT_LOOKUP_MS = 2_000;
 const RECENT_LOOKUPS = 256;
 
@@ -221,13 +226,11 @@ export class App {
    */
   private recordOffered(call: OfferedCall, result: LookupResult, customerId: string | null = null): Promise<void> {
     const match = offeredMatch(result, customerId);
-    const here = (): Promise<void> => this.writes.run(() => this.calls.record(call, match));
-    return this.ctx.callWriter?.offered(call, match)?.catch((err: unknown) => (err instanceof CallWriterGone ? here() : Promise.reject(err))) ?? here();
+    return orHere(this.ctx.callWriter?.offered(call, match), () => this.writes.run(() => this.calls.record(call, match)));
   }
 
   private recordProgress(callId: string, event: CallEvent, customerId?: string | null): Promise<boolean> {
-    const here = (): Promise<boolean> => this.writes.run(() => this.calls.progress(callId, event, customerId));
-    return this.ctx.callWriter?.progress(callId, event, customerId)?.catch((err: unknown) => (err instanceof CallWriterGone ? here() : Promise.reject(err))) ?? here();
+    return orHere(this.ctx.callWriter?.progress(callId, event, customerId), () => this.writes.run(() => this.calls.progress(callId, event, customerId)));
   }
 
   /** Counted again only after a change: another process committed (import), sync applied, a contact was created. */

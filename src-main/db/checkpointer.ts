@@ -4,6 +4,7 @@
 // waits on the disk only if the worker falls 10,000 pages behind.
 import { Worker } from 'node:worker_threads';
 import { tsWorkerBootstrap } from '../../src-shared/node/ts-worker';
+import { PendingCalls } from '../../src-shared/node/pending-calls';
 import type { Store } from './store';
 
 export interface CheckpointWorkerData {
@@ -77,15 +78,10 @@ export function startCheckpointer(store: Store, opts: CheckpointerOptions = {}):
   const worker = new Worker(entry, { workerData: data });
   worker.unref(); // never keeps a CLI alive on its own
   const exited = new Promise<void>((done) => worker.once('exit', () => done()));
-  const asked = new Map<number, { resolve(c: StoreCounts): void; reject(e: Error): void }>();
-  let nextId = 0;
+  const asked = new PendingCalls<StoreCounts>();
   worker.on('message', (e: CheckpointEvent) => {
-    if (e.type === 'counts') {
-      const waiter = asked.get(e.id);
-      asked.delete(e.id);
-      if (e.error !== undefined) waiter?.reject(new Error(e.error));
-      else waiter?.resolve([e.customers!, e.purchases!]);
-    } else if (e.type === 'ready') {
+    if (e.type === 'counts') asked.settle(e.id, e.error !== undefined ? { error: e.error } : { value: [e.customers!, e.purchases!] });
+    else if (e.type === 'ready') {
       if (stopping) return;
       active = true;
       setAuto(BACKSTOP_PAGES);
@@ -99,8 +95,7 @@ export function startCheckpointer(store: Store, opts: CheckpointerOptions = {}):
     if (active) setAuto(AUTO_CHECKPOINT_PAGES);
     active = false;
     ended = true;
-    for (const w of asked.values()) w.reject(new Error('the checkpoint worker ended'));
-    asked.clear();
+    asked.failAll(new Error('the checkpoint worker ended'));
     if (!stopping) log('checkpoint worker ended: SQLite checkpoints on the host thread again');
   });
   return {
@@ -110,11 +105,7 @@ export function startCheckpointer(store: Store, opts: CheckpointerOptions = {}):
       // a worker still starting gets the request too: its port holds it until it listens (the
       // first status comes with the page, at start-up); one that fails to start rejects it
       if (ended || stopping) return null;
-      const id = nextId++;
-      return new Promise<StoreCounts>((resolve, reject) => {
-        asked.set(id, { resolve, reject });
-        worker.postMessage({ type: 'count', id } satisfies CheckpointRequest);
-      });
+      return asked.ask((id) => worker.postMessage({ type: 'count', id } satisfies CheckpointRequest));
     },
     async stop() {
       stopping = true;

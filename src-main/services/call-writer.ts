@@ -5,6 +5,7 @@
 // recorded on the host's own write queue as before.
 import { Worker } from 'node:worker_threads';
 import { tsWorkerBootstrap } from '../../src-shared/node/ts-worker';
+import { PendingCalls } from '../../src-shared/node/pending-calls';
 import type { CallEvent } from '../../src-shared/telephony/calls';
 import type { Store } from '../db/store';
 import type { OfferedCall, OfferedMatch } from './calls';
@@ -57,18 +58,14 @@ export function startCallWriter(store: Store, opts: CallWriterOptions = {}): Cal
   let active = false;
   let stopping = false;
   let ended = false;
-  let nextId = 0;
-  const asked = new Map<number, { resolve(ok: boolean): void; reject(e: Error): void }>();
+  const asked = new PendingCalls<boolean>();
   const exited = new Promise<void>((done) => worker.once('exit', () => done()));
   worker.on('message', (m: CallWriteReply | { ready: true }) => {
     if ('ready' in m) {
       active = !stopping;
       return;
     }
-    const waiter = asked.get(m.id);
-    asked.delete(m.id);
-    if ('error' in m) waiter?.reject(new Error(m.error));
-    else waiter?.resolve(m.ok);
+    asked.settle(m.id, 'error' in m ? { error: m.error } : { value: m.ok });
     if (asked.size === 0) worker.unref(); // nothing owed: never keeps a process alive
   });
   worker.on('error', (err) => log(`call writer: ${err.message}`));
@@ -76,18 +73,13 @@ export function startCallWriter(store: Store, opts: CallWriterOptions = {}): Cal
     const was = active;
     active = false;
     ended = true;
-    for (const w of asked.values()) w.reject(new CallWriterGone('the call writer thread ended'));
-    asked.clear();
+    asked.failAll(new CallWriterGone('the call writer thread ended'));
     if (was && !stopping) log('call writer ended: calls are recorded on the host thread again');
   });
   const ask = (req: WithoutEnvelope<CallWriteRequest>): Promise<boolean> | null => {
     if (ended || stopping) return null;
-    const id = nextId++;
-    return new Promise<boolean>((resolve, reject) => {
-      asked.set(id, { resolve, reject });
-      worker.ref(); // an answer is owed
-      worker.postMessage({ ...req, id, at: new Date().toISOString() } as CallWriteRequest);
-    });
+    worker.ref(); // an answer is owed
+    return asked.ask((id) => worker.postMessage({ ...req, id, at: new Date().toISOString() } as CallWriteRequest));
   };
   return {
     get active() { return active; },

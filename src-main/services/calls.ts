@@ -20,6 +20,7 @@ export interface OfferedMatch {
   customerId: string | null;
 }
 
+/** `customerId` names the customer when the agent chose them (click-to-dial from a pop). */
 export function offeredMatch(result: LookupResult, customerId: string | null = null): OfferedMatch {
   return {
     normalized: result.normalized,
@@ -53,12 +54,7 @@ export class CallService {
       FROM calls ORDER BY offered_at DESC, rowid DESC LIMIT ?`).raw();
   }
 
-  /** `customerId` names the customer when the agent chose them (click-to-dial from a pop). */
-  offered(call: OfferedCall, result: LookupResult, customerId: string | null = null): void {
-    this.record(call, offeredMatch(result, customerId));
-  }
-
-  /** offered(), from the few fields of the lookup it keeps (what crosses to the call writer's thread). */
+  /** An offered call, with the few fields of its lookup it keeps (offeredMatch). */
   record(call: OfferedCall, match: OfferedMatch): void {
     const at = this.now().toISOString();
     this.insert.run(call.callId, call.direction, call.remoteRaw, call.remoteDisplay, match.normalized,

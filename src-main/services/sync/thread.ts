@@ -7,6 +7,7 @@ import type { Store } from '../../db/store';
 import type { Entity } from '../../../src-shared/sync/protocol';
 import type { SyncStatus } from '../../../src-shared/sync/status';
 import { tsWorkerBootstrap } from '../../../src-shared/node/ts-worker';
+import { PendingCalls } from '../../../src-shared/node/pending-calls';
 import { Outbox } from './outbox';
 import { backoff, storedSyncStatus } from './client';
 import type { SyncHandle, SyncLiveState, SyncRound, SyncThreadCommand, SyncThreadEvent } from './handle';
@@ -38,8 +39,7 @@ export class SyncThread implements SyncHandle {
   private state: SyncLiveState = { online: false, live: false, error: null, progress: null };
   /** Read on the host's own connection: the outbox is written there (cases, notes). */
   private outbox: Outbox;
-  private calls = new Map<number, { resolve: (v: SyncRound | undefined) => void; reject: (e: Error) => void }>();
-  private nextId = 1;
+  private calls = new PendingCalls<SyncRound | undefined>();
   private running = false;
   private crashes = 0;
   private restart: NodeJS.Timeout | null = null;
@@ -92,11 +92,7 @@ export class SyncThread implements SyncHandle {
   }
 
   private call(type: 'syncOnce' | 'stop'): Promise<SyncRound | undefined> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.calls.set(id, { resolve, reject });
-      this.send({ type, id });
-    });
+    return this.calls.ask((id) => this.send({ type, id }));
   }
 
   private spawn(): Worker {
@@ -107,8 +103,7 @@ export class SyncThread implements SyncHandle {
     w.on('error', (err) => this.hooks.log(`sync thread: ${err.message}`));
     w.on('exit', (code) => {
       if (this.worker === w) this.worker = null;
-      for (const c of this.calls.values()) c.reject(new Error(`sync thread ended (${code})`));
-      this.calls.clear();
+      this.calls.failAll(new Error(`sync thread ended (${code})`));
       if (!this.running) return;
       // Crashed: say so, and start again with the same backoff as a failed round.
       this.crashes++;
@@ -136,12 +131,8 @@ export class SyncThread implements SyncHandle {
       case 'log':
         this.hooks.log(e.line);
         return;
-      case 'result': {
-        const c = this.calls.get(e.id);
-        this.calls.delete(e.id);
-        if (e.error !== undefined) c?.reject(new Error(e.error));
-        else c?.resolve(e.value);
-      }
+      case 'result':
+        this.calls.settle(e.id, e.error !== undefined ? { error: e.error } : { value: e.value });
     }
   }
 }
