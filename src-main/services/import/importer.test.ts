@@ -146,6 +146,27 @@ O14,C1,ESP-1,1,299.00,EUR
     }
   });
 
+  it('indexes the phones of customers parsed in a worker thread for search, as in-thread', async () => {
+    const searchPhones = (store: Store): unknown[] =>
+      store.sqlite.prepare('SELECT rowid, phones FROM customer_search ORDER BY rowid').all();
+    const inThread = setup();
+    await run(inThread.importer, [inThread.fx.files.customers]);
+    const worker = setup();
+    process.env.PRONTO_IMPORT_WORKER_MIN_BYTES = '1';
+    try {
+      const { results, problems } = await run(worker.importer, [worker.fx.files.customers]);
+      expect(problems).toEqual([]);
+      expect(results[0]).toMatchObject({ applied: true });
+    } finally {
+      delete process.env.PRONTO_IMPORT_WORKER_MIN_BYTES;
+    }
+    expect(searchPhones(worker.store)).toEqual(searchPhones(inThread.store));
+    // National digits as an agent types them find the customer.
+    const hit = worker.store.sqlite.prepare(`SELECT c.customer_id FROM customer_search s JOIN customers c ON c.id = s.rowid
+      WHERE customer_search MATCH '"3471234567"'`).pluck().all();
+    expect(hit).toEqual(['C1']);
+  });
+
   it('reports bad customers: unparseable number, bad country, duplicate id, with correct lines across quoted newlines', async () => {
     const { fx, store, importer } = setup();
     const before = dump(store);

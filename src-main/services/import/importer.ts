@@ -135,7 +135,7 @@ export class Importer {
  * Secondary indexes rebuilt after a bulk load into an empty table (see db/queries/indexes.ts).
  * Dropped and re-created inside the file's transaction, so a rollback restores them as they were.
  */
-const BULK_INDEXES: Partial<Record<FeedKind, { table: string; indexes: string[] }>> = {
+export const BULK_INDEXES: Partial<Record<FeedKind, { table: string; indexes: string[] }>> = {
   purchases: { table: 'purchases', indexes: ['purchases_customer_time'] },
   customers: { table: 'customer_phones', indexes: ['customer_phones_e164', 'customer_phones_customer'] },
 };

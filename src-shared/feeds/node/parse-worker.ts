@@ -4,7 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readFeed, type FeedProblem } from './csv';
 import { flatten } from './flat';
-import type { FeedKind } from '../spec';
+import type { CustomerRow, FeedKind } from '../spec';
+import { customerSearchPhones } from '../../phone/normalize';
 
 const MAX_IN_FLIGHT = 3;
 const port = parentPort!;
@@ -22,6 +23,10 @@ readFeed(kind, path, {
   batchSize,
   onProblem: (p) => problems.push(p),
   onBatch: async (records) => {
+    // A customer's phone search text is string work only: done here rather than on the writer's thread.
+    if (kind === 'customers') {
+      for (const r of records) (r.row as CustomerRow & { searchPhones?: string }).searchPhones = customerSearchPhones(r.row as CustomerRow);
+    }
     const flat = flatten(kind, records);
     port.postMessage(flat ? { type: 'batch', flat, problems } : { type: 'batch', records, problems });
     problems = [];
