@@ -16,7 +16,7 @@ import { makeWriters } from '../src-main/services/import/writers';
 import { BULK_INDEXES } from '../src-main/services/import/importer';
 import { dropIndexes, restoreIndexes } from '../src-main/db/queries/indexes';
 import { readFeed, type FeedRecord } from '../src-shared/feeds/node/csv';
-import { FEED_ORDER, type CustomerRow, type FeedKind } from '../src-shared/feeds/spec';
+import { FEED_ORDER, type FeedKind } from '../src-shared/feeds/spec';
 import { customerSearchPhones } from '../src-shared/phone/normalize';
 
 const { values } = parseArgs({
@@ -47,7 +47,7 @@ try {
     // with the customers' phone search text it computes; then parsed again, kept, and written.
     const searchText = (b: FeedRecord<FeedKind>[]): void => {
       if (kind !== 'customers') return;
-      for (const r of b) (r.row as CustomerRow & { searchPhones?: string }).searchPhones = customerSearchPhones(r.row as CustomerRow);
+      for (const { row } of b as FeedRecord<'customers'>[]) row.searchPhones = customerSearchPhones(row);
     };
     const fail = (p: { line: number; column: string; reason: string }): never => {
       throw new Error(`${kind}:${p.line}: ${p.column}: ${p.reason}`);

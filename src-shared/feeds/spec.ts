@@ -34,6 +34,8 @@ export interface CustomerRow {
   customerId: string; name: string; company: string; email: string; segment: string;
   region: string; country: string; createdAt: string | null;
   phones: { e164: string; label: string; raw: string }[];
+  /** The phones' search text, when worked out before the writer (the import's parse worker). */
+  searchPhones?: string;
 }
 export interface ProductRow {
   sku: string; name: string; category: string; family: string; tier: number;

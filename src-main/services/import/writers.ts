@@ -1,7 +1,7 @@
 // Upsert statements per feed, prepared once per import connection. Each writer applies a batch
 // of validated rows; the caller owns the transaction (one per file: all or nothing).
 import type { Sqlite } from '../../db/store';
-import type { CustomerRow, FeedKind } from '../../../src-shared/feeds/spec';
+import type { FeedKind } from '../../../src-shared/feeds/spec';
 import { customerSearchPhones } from '../../../src-shared/phone/normalize';
 import type { FeedRecord } from '../../../src-shared/feeds/node/csv';
 
@@ -94,7 +94,7 @@ export function makeWriters(sqlite: Sqlite): { [K in FeedKind]: Writer<K> } & { 
       }
       for (const id of ids) if (id <= before) deleteSearch.run(id);
       for (let i = 0; i < records.length; i++) {
-        const c = records[i]!.row as CustomerRow & { searchPhones?: string };
+        const c = records[i]!.row;
         insertSearch.run(ids[i], c.name, c.company, c.email, c.customerId, c.searchPhones ?? customerSearchPhones(c));
       }
     },

@@ -2,9 +2,9 @@
 // the problems found on their lines) to the importer, which writes them on the main thread.
 // At most a few batches are in flight, so memory stays bounded whatever the file size.
 import { parentPort, workerData } from 'node:worker_threads';
-import { readFeed, type FeedProblem } from './csv';
+import { readFeed, type FeedProblem, type FeedRecord } from './csv';
 import { flatten } from './flat';
-import type { CustomerRow, FeedKind } from '../spec';
+import type { FeedKind } from '../spec';
 import { customerSearchPhones } from '../../phone/normalize';
 
 const MAX_IN_FLIGHT = 3;
@@ -25,7 +25,7 @@ readFeed(kind, path, {
   onBatch: async (records) => {
     // A customer's phone search text is string work only: done here rather than on the writer's thread.
     if (kind === 'customers') {
-      for (const r of records) (r.row as CustomerRow & { searchPhones?: string }).searchPhones = customerSearchPhones(r.row as CustomerRow);
+      for (const { row } of records as FeedRecord<'customers'>[]) row.searchPhones = customerSearchPhones(row);
     }
     const flat = flatten(kind, records);
     port.postMessage(flat ? { type: 'batch', flat, problems } : { type: 'batch', records, problems });
