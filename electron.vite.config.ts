@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { workerBundleInputs } from './src-shared/node/worker-entries';
 
 // Main and preload are CommonJS so the preload runs with sandbox: true (an ESM preload would not).
 export default defineConfig({
@@ -8,7 +9,9 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-main/electron/main.ts') },
+        // The main and every worker of the list (src-shared/node/worker-entries.ts): out/main/index.cjs
+        // and out/main/workers/<name>.cjs, where the Electron main starts them (useBundledWorkers).
+        input: { index: resolve(__dirname, 'src-main/electron/main.ts'), ...workerBundleInputs(__dirname) },
         external: ['better-sqlite3', 'electron'],
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },

@@ -16,7 +16,7 @@ import { importFeed } from '../src-hub/feeds/import';
 import { issueToken, setTeam } from '../src-hub/admin';
 import { hashPassword } from '../src-hub/auth/password';
 import { highWater } from '../src-hub/changes';
-import { startPostgres, type TestPostgres } from '../src-hub/test/postgres';
+import { startPostgres, type TestPostgres } from '../test-support/hub/postgres';
 import { encodeHlc } from '../src-shared/sync/hlc';
 import { startHubProcess, stopProcess } from './support/hub';
 

@@ -70,14 +70,12 @@ try {
   const trainer = new OfferTrainer({ catalog: [...catalogMap].map(([sku, p]) => ({ sku, family: p.family, tier: p.tier })) });
   const bought = new Map<string, number>();
   const cases: Case[] = [];
-  let withOrders = 0;
   t = performance.now();
   const stmt = store.sqlite.prepare('SELECT customer_id, order_id, sku, purchased_at FROM purchases ORDER BY customer_id, purchased_at, order_id').raw();
   let cur: string | null = null;
   let rows: [string, string, string, string][] = [];
   const flush = (): void => {
     if (!rows.length || cur === null) return;
-    withOrders++;
     const last = rows[rows.length - 1]!;
     const heldOrder = last[1];
     const rest = rows.filter((r) => r[1] !== heldOrder);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
-import { callRow } from '../e2e/sipp/sipp';
+import { callRow } from '../test-support/sipp/sipp';
 import { CHROMIUM, startLocalLab, type TelephonyLab } from '../e2e/support/telephony-lab';
 import { pickNumbers } from './support/numbers';
 

@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser } from '@playwright/test';
-import { callRow, parseMessageLog } from '../e2e/sipp/sipp';
+import { callRow, parseMessageLog } from '../test-support/sipp/sipp';
 import { CHROMIUM, startLocalLab, type TelephonyLab } from '../e2e/support/telephony-lab';
 import { pickNumbers } from './support/numbers';
 

@@ -44,7 +44,7 @@ try {
 
   const store = openStore(join(work, 'desk-a'));
   const conn = openConnection(store);
-  const client = new SyncClient(conn, { hubUrl: hub.url, token: hub.token, pageSize: Number(values['page-size']), snapshot: via === 'snapshot', log });
+  const client = new SyncClient(conn, { hubUrl: hub.url, token: hub.token, pageSize: Number(values['page-size']), tuning: { syncSnapshot: via === 'snapshot' }, log });
   const t0 = performance.now();
   const rows = await client.pullAll();
   const seconds = (performance.now() - t0) / 1000;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { Offer } from '../src-shared/offers/schema';
 import type { LookupResult } from '../src-shared/pop/schema';
-import { SWITCHBOARD_IDS, SWITCHBOARD_PHONE } from './support/fixtureFeeds';
+import { SWITCHBOARD_IDS, SWITCHBOARD_PHONE } from './support/fixture-feeds';
 import { nationalFormat, regionOf, uniquePhones, unknownNumber, type Feeds } from './support/data';
 import { test as base, expect, shot, simulateCall } from './support/fixtures';
 import { api, runCli } from './support/server';

@@ -1,8 +1,7 @@
 // Cases through a real hub: the web host syncs with a hub started here (PGlite in memory,
 // 127.0.0.1, random port; HP1 buyers go on to buy HP3, so the hub's model relates them) → pop with offers ranked by the hub's model → accept one → submit →
 // the case and its outcome reach the hub's tables, and `pronto cases` shows it delivered.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
@@ -16,7 +15,9 @@ import { simulateCall } from './support/fixtures';
 import { REPO_ROOT } from './support/server';
 import { cliCases, startCasesHost, type CasesHost } from './support/cases';
 import { openStore as openDesktopStore } from '../src-main/db/store';
-import type { SyncThreadCommand, SyncThreadEvent } from '../src-main/services/sync/handle';
+import type { SyncThreadProtocol } from '../src-main/services/sync/handle';
+import { startWorker } from '../src-shared/node/worker-host';
+import { bundledWorkerFile } from '../src-shared/node/worker-entries';
 
 const FEEDS = {
   products: `sku,name,category,family,tier,price,currency,margin
@@ -104,41 +105,29 @@ test('pop → offer from the hub model → accept → submit → case and outcom
 
 test("the Electron build's sync thread (its own bundled file) syncs a store from the hub", async () => {
   // The packaged app cannot start the tsx bootstrap the web host uses; electron-vite bundles
-  // the sync thread on its own (src-main/electron/main.ts, ?modulePath). Run that very file.
-  const chunks = join(REPO_ROOT, 'out/main/chunks');
-  const chunk = (name: string): string => {
-    const f = readdirSync(chunks).find((c) => c.startsWith(`${name}-`) && c.endsWith('.cjs'));
-    expect(f, `no ${name} chunk in ${chunks}: run electron-vite build`).toBeTruthy();
-    return join(chunks, f!);
-  };
+  // every worker on its own (src-shared/node/worker-entries.ts). Run those very files.
+  const bundle = join(REPO_ROOT, 'out/main');
+  expect(existsSync(join(bundle, bundledWorkerFile('sync'))), `no bundled sync thread in ${bundle}: run electron-vite build`).toBe(true);
   const dir = join(root, 'electron-bundle');
   const store = openDesktopStore(dir);
-  // small pages, and the pull worker (also bundled) for any pull: both files get run
-  const worker = new Worker(chunk('sync-worker'), {
-    workerData: { file: store.file, cfg: { hubUrl, token, pageSize: 5, pullWorkerEntry: chunk('pull-worker') } },
-    env: { ...process.env, PRONTO_SYNC_WORKER_MIN_ROWS: '0' },
-  });
-  const results = new Map<number, SyncThreadEvent & { type: 'result' }>();
   const logs: string[] = [];
-  worker.on('message', (e: SyncThreadEvent) => {
-    if (e.type === 'result') results.set(e.id, e);
-    if (e.type === 'log') logs.push(e.line);
-  });
-  const send = (m: SyncThreadCommand): void => worker.postMessage(m);
+  // small pages, and the pull worker (also bundled: the thread starts it from the same directory) for any pull
+  const sync = startWorker<SyncThreadProtocol>('sync', {
+    bundle,
+    data: { file: store.file, cfg: { hubUrl, token, pageSize: 5, tuning: { syncWorkerMinRows: 0 } } },
+    on: { log: (line) => logs.push(line) },
+  })!;
   try {
-    send({ type: 'syncOnce', id: 1 });
-    await expect.poll(() => results.get(1), { timeout: 30_000 }).toBeTruthy();
-    expect(results.get(1)).toMatchObject({ value: { pulled: expect.any(Number) } });
-    expect(results.get(1)!.value!.pulled).toBeGreaterThan(5);
+    const round = await sync.call('syncOnce');
+    expect(round).toMatchObject({ pulled: expect.any(Number) });
+    expect(round.pulled).toBeGreaterThan(5);
     expect(logs.join('\n')).toMatch(/fetched and checked in a worker thread/);
     const ids = store.sqlite.prepare('SELECT customer_id FROM customers ORDER BY customer_id').pluck().all();
     expect(ids).toEqual(['HK0', 'HK1', 'HK2', 'HK3', 'HK4', 'HK5', 'HK6', 'HK7']);
-    const exited = new Promise((r) => worker.once('exit', r));
-    send({ type: 'stop', id: 2 });
-    await exited;
-    expect(results.get(2)).toMatchObject({ type: 'result', id: 2 });
+    await sync.stop();
+    expect(await sync.ended).toMatchObject({ code: 0, stopped: true });
   } finally {
-    await worker.terminate();
+    await sync.terminate();
     store.close();
   }
 });

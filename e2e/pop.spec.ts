@@ -1,6 +1,6 @@
 // The screen pop against a seeded store: every call state, money and credit, history order,
 // search, hostile customer text, language, shortcuts.
-import { XSS_COMPANY, XSS_ID, XSS_NAME, XSS_PHONE } from './support/fixtureFeeds';
+import { XSS_COMPANY, XSS_ID, XSS_NAME, XSS_PHONE } from './support/fixture-feeds';
 import { major, nationalFormat, newestFirst, pickShared, pickSingle, unknownNumber } from './support/data';
 import { expect, money, shot, simulateCall, squash, test } from './support/fixtures';
 import { join } from 'node:path';

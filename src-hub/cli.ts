@@ -22,8 +22,10 @@ import { trainOffers, trainSummary } from './offers/train';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSnapshots, startSnapshotRefresher } from './sync/snapshot';
+import { ConfigError } from '../src-shared/config/define';
+import { DEFAULT_PORT, loadHubConfig, type HubConfig } from './config';
 
-export const DEFAULT_PORT = 8780;
+export { DEFAULT_PORT };
 
 const USAGE = `usage: pronto-hub COMMAND [options]
 
@@ -45,6 +47,7 @@ const USAGE = `usage: pronto-hub COMMAND [options]
 
 store (every command): --database-url URL (PostgreSQL) | --data-dir DIR (embedded PGlite)
   env: DATABASE_URL, PRONTO_HUB_DATA_DIR; default: PGlite in ./.data/hub
+  (every setting and its variable: the README's "Hub configuration" table)
 snapshots (serve, snapshot): --snapshot-dir D, env PRONTO_HUB_SNAPSHOT_DIR;
   default: DIR/snapshots with --data-dir, ./.data/hub-snapshots with PostgreSQL;
   serve keeps each team's snapshot fresh (every 10 min it builds one for a team of 100,000+ rows,
@@ -79,18 +82,16 @@ export interface CliIo {
 
 class UsageError extends Error {}
 
-function storeOptions(values: { 'database-url'?: string; 'data-dir'?: string }, env: NodeJS.ProcessEnv) {
-  const url = values['database-url'];
-  const dir = values['data-dir'];
-  if (url && dir) throw new UsageError('give either --database-url or --data-dir, not both');
-  if (url) return { databaseUrl: url };
-  if (dir) return { dataDir: dir };
-  if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL };
-  return { dataDir: env.PRONTO_HUB_DATA_DIR || '.data/hub' };
+function storeOptions(values: { 'database-url'?: string; 'data-dir'?: string }, config: HubConfig) {
+  if (values['database-url'] && values['data-dir']) throw new UsageError('give either --database-url or --data-dir, not both');
+  const common = { trace: config.trace };
+  // A --data-dir flag beats DATABASE_URL in the environment; otherwise PostgreSQL when a URL is known.
+  if (config.databaseUrl && !values['data-dir']) return { ...common, databaseUrl: config.databaseUrl, poolSize: config.poolSize };
+  return { ...common, dataDir: config.dataDir };
 }
 
-function snapshotDir(values: { 'snapshot-dir'?: string }, store: { dataDir?: string }, env: NodeJS.ProcessEnv): string {
-  return values['snapshot-dir'] || env.PRONTO_HUB_SNAPSHOT_DIR || (store.dataDir ? join(store.dataDir, 'snapshots') : '.data/hub-snapshots');
+function snapshotDir(config: HubConfig, store: { dataDir?: string } | { databaseUrl: string }): string {
+  return config.snapshotDir ?? ('dataDir' in store && store.dataDir ? join(store.dataDir, 'snapshots') : '.data/hub-snapshots');
 }
 
 function waitForSignal(): Promise<void> {
@@ -123,21 +124,27 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
     (values.help ? out : err)(USAGE);
     return values.help ? 0 : 2;
   }
+  let config: HubConfig;
+  try {
+    config = loadHubConfig(values, env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    err(`pronto-hub: ${e.message}`);
+    return 2;
+  }
 
   let store: Store | null = null;
-  const open = async () => (store = await openStore(storeOptions(values, env)));
+  const open = async () => (store = await openStore(storeOptions(values, config)));
   try {
     switch (cmd) {
       case 'serve': {
         if (rest.length) throw new UsageError(`serve takes no arguments (got ${rest.join(' ')})`);
-        const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535`);
-        const host = values.host ?? '127.0.0.1';
+        const { port, host } = config;
         const s = await open();
-        const snapDir = snapshotDir(values, storeOptions(values, env), env);
+        const snapDir = snapshotDir(config, storeOptions(values, config));
         const app = await buildHub({ store: s, snapshotDir: snapDir });
         // PRONTO_HUB_SNAPSHOTS=0: snapshots only when built by hand (snapshot build, or the admin route)
-        const refresher = env.PRONTO_HUB_SNAPSHOTS === '0' ? null : startSnapshotRefresher(s, snapDir, { log: err });
+        const refresher = config.snapshots ? startSnapshotRefresher(s, snapDir, { log: err }) : null;
         await app.listen({ port, host });
         const addr = app.server.address();
         const actual = typeof addr === 'object' && addr ? addr.port : port;
@@ -216,7 +223,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
       }
       case 'snapshot': {
         if (rest[0] !== 'build' || rest.length !== 1) throw new UsageError('usage: pronto-hub snapshot build [--team T] [--all] [--snapshot-dir D]');
-        const dir = snapshotDir(values, storeOptions(values, env), env);
+        const dir = snapshotDir(config, storeOptions(values, config));
         const s = await open();
         for (const m of await buildSnapshots(s, dir, { team: values.team, all: values.all, log: err })) {
           out(`snapshot ${m.team ? `team ${m.team}` : 'whole hub'}: ${m.rows} rows at checkpoint ${m.checkpoint}, ${m.bytes} bytes (${join(dir, m.file)})`);

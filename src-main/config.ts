@@ -1,29 +1,108 @@
-// Where the store lives and which region numbers default to. One resolution for every host:
-// --data-dir, else PRONTO_DATA_DIR, else the same folder Electron uses as userData.
+// The desktop's configuration (the CLI, the web host and the Electron host): every setting with
+// its variable, flag, default and meaning, read once at start-up by `loadDesktopConfig` and handed
+// down as options. The only place in src-main that reads PRONTO_* variables (a lint rule and a test
+// hold that); the README's "Configuration" table is checked against it by config.test.ts.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { isRegion, type Region } from '../src-shared/phone/normalize';
+import { defineConfig, httpUrl, loadConfig, onOff, text, wholeNumber, type ConfigOf } from '../src-shared/config/define';
 
 export const APP_NAME = 'Pronto';
 
+const region = z.string().trim().toUpperCase().refine(isRegion, 'is not a supported ISO 3166 region').transform((r) => r as Region);
+
+export const DESKTOP_CONFIG = defineConfig({
+  dataDir: {
+    env: 'PRONTO_DATA_DIR', flag: 'data-dir', schema: text, defaultText: "Electron's userData (`~/.config/Pronto`)",
+    description: 'Folder of the store (`pronto.sqlite`) and the settings.',
+  },
+  region: {
+    env: 'PRONTO_REGION', flag: 'region', default: 'IT', schema: region,
+    description: 'Default region (ISO 3166) for national numbers.',
+  },
+  hubUrl: {
+    env: 'PRONTO_HUB_URL', flag: 'hub', schema: httpUrl,
+    description: 'The hub to sync with; without it the desktop runs standalone (demo data on an empty store).',
+  },
+  hubToken: {
+    env: 'PRONTO_HUB_TOKEN', flag: 'token', schema: text,
+    description: 'Bearer token for the hub (from `POST /v1/auth/login` or `pronto-hub token`).',
+  },
+  sipServer: { env: 'PRONTO_SIP_SERVER', schema: text, description: "Web host: the softphone's default SIP WebSocket server (`ws://…`, `wss://…`)." },
+  sipUri: { env: 'PRONTO_SIP_URI', schema: text, description: "Web host: the softphone's default address of record (`sip:1001@…`)." },
+  sipUser: { env: 'PRONTO_SIP_USER', schema: text, defaultText: 'the user part of the SIP URI', description: 'Web host: default SIP auth user.' },
+  sipPassword: { env: 'PRONTO_SIP_PASSWORD', schema: z.string(), description: 'Web host: default SIP password.' },
+  sipDisplayName: { env: 'PRONTO_SIP_DISPLAY_NAME', schema: z.string(), description: 'Web host: default display name.' },
+  wrapUpSeconds: {
+    env: 'PRONTO_WRAP_UP_SECONDS', default: '60', schema: wholeNumber(0, 86_400),
+    description: 'After-call work time when the hub has set none.',
+  },
+  slowApiMs: {
+    env: 'PRONTO_SLOW_API_MS', default: '50', schema: wholeNumber(1, 3_600_000),
+    description: 'Host method calls slower than this are logged with what held them up.',
+  },
+  syncThread: { env: 'PRONTO_SYNC_THREAD', default: '1', schema: onOff, description: '`0`: sync on the host\'s own thread instead of a sync thread.' },
+  syncWorker: { env: 'PRONTO_SYNC_WORKER', default: '1', schema: onOff, description: '`0`: fetch and parse pull pages on the writer\'s thread, not a pull worker.' },
+  syncAheadMb: {
+    env: 'PRONTO_SYNC_AHEAD_MB', default: '256', schema: wholeNumber(1, 65_536),
+    description: 'Parsed pull pages the pull worker may hold ahead of the writer (MB).',
+  },
+  syncSnapshot: { env: 'PRONTO_SYNC_SNAPSHOT', default: '1', schema: onOff, description: '`0`: an empty store always syncs from the stream, never a snapshot.' },
+  syncBulkMinRows: {
+    env: 'PRONTO_SYNC_BULK_MIN_ROWS', default: '100000', schema: wholeNumber(0, Number.MAX_SAFE_INTEGER),
+    description: 'A pull this large defers the purchase-history index to its end.',
+  },
+  syncWorkerMinRows: {
+    env: 'PRONTO_SYNC_WORKER_MIN_ROWS', default: '100000', schema: wholeNumber(0, Number.MAX_SAFE_INTEGER),
+    description: 'A pull this large uses the pull worker.',
+  },
+  snapshotChunkRows: {
+    env: 'PRONTO_SNAPSHOT_CHUNK_ROWS', default: '100000', schema: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    description: 'Rows per committed range when a snapshot is copied column by column.',
+  },
+  checkpointThread: { env: 'PRONTO_CHECKPOINT_THREAD', default: '1', schema: onOff, description: '`0`: leave WAL checkpoints to SQLite instead of the checkpoint worker.' },
+  callWriterThread: { env: 'PRONTO_CALL_WRITER_THREAD', default: '1', schema: onOff, description: "`0`: write call records on the host's write queue, not the call writer." },
+  importWorker: { env: 'PRONTO_IMPORT_WORKER', default: '1', schema: onOff, description: '`0`: parse feed files on the importing thread.' },
+  importWorkerMinBytes: {
+    env: 'PRONTO_IMPORT_WORKER_MIN_BYTES', default: '4194304', schema: wholeNumber(0, Number.MAX_SAFE_INTEGER),
+    description: 'Feed files this large (bytes) are parsed on a worker thread.',
+  },
+  migrationsDir: {
+    env: 'PRONTO_MIGRATIONS_DIR', schema: text, defaultText: '`migrations/desktop` of the app',
+    description: "The store's migrations (packaged apps and tests).",
+  },
+});
+
+export type DesktopConfig = ConfigOf<typeof DESKTOP_CONFIG>;
+
+/**
+ * The desktop's settings from the environment and the command's flags (a flag beats the variable).
+ * Throws a ConfigError naming the variable or flag and what is wrong with it.
+ */
+export function loadDesktopConfig(flags: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = process.env): DesktopConfig {
+  return loadConfig(DESKTOP_CONFIG, { env, flags });
+}
+
+/** Every setting at its default: what a service uses for an option its caller did not give. */
+export const DESKTOP_DEFAULTS: DesktopConfig = loadDesktopConfig({}, {});
+
+/** The settings that tune sync (handed to the sync thread with the hub's address). */
+export type SyncTuning = Pick<DesktopConfig, 'syncWorker' | 'syncAheadMb' | 'syncSnapshot' | 'syncBulkMinRows' | 'syncWorkerMinRows' | 'snapshotChunkRows'>;
+
+export function syncTuningOf(c: DesktopConfig): SyncTuning {
+  const { syncWorker, syncAheadMb, syncSnapshot, syncBulkMinRows, syncWorkerMinRows, snapshotChunkRows } = c;
+  return { syncWorker, syncAheadMb, syncSnapshot, syncBulkMinRows, syncWorkerMinRows, snapshotChunkRows };
+}
+
 /** Electron's default userData: $XDG_CONFIG_HOME|~/.config/Pronto, %APPDATA%\Pronto, ~/Library/Application Support/Pronto. */
-export function defaultUserDataDir(): string {
-  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
+export function defaultUserDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (process.platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_NAME);
-  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_NAME);
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_NAME);
 }
 
-export function resolveDataDir(flag?: string, fallback: () => string = defaultUserDataDir): string {
-  return flag ?? process.env.PRONTO_DATA_DIR ?? fallback();
-}
-
-export function resolveRegion(flag?: string): Region {
-  const r = (flag ?? process.env.PRONTO_REGION ?? 'IT').toUpperCase();
-  if (!isRegion(r)) throw new Error(`--region: "${r}" is not a supported ISO 3166 region`);
-  return r;
-}
-
-/** A hub is configured when its URL is known; then the store is filled by sync, not the demo. */
-export function hubUrl(): string | null {
-  return process.env.PRONTO_HUB_URL || null;
+/** The data dir: --data-dir, else PRONTO_DATA_DIR, else the host's default (Electron's userData). */
+export function dataDirOf(config: DesktopConfig, fallback: () => string = defaultUserDataDir): string {
+  return config.dataDir ?? fallback();
 }

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildHub } from '../../src-hub/http/app';
 import { openStore as openHubStore, type Store as HubStore } from '../../src-hub/db/store';
-import { startPostgres, type TestPostgres } from '../../src-hub/test/postgres';
+import { startPostgres, type TestPostgres } from '../../test-support/hub/postgres';
 import { importFeed } from '../../src-hub/feeds/import';
 import { setTeam, addUser, issueToken } from '../../src-hub/admin';
 import type { SeedResult } from '../../src-main/seed/generate';

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
-import { writeFixtureFeeds } from './fixtureFeeds';
+import { writeFixtureFeeds } from './fixture-feeds';
 import { api, runCli, startServe } from './server';
 import { ELECTRON_SKIP_REASON, electronBinary } from './electron-binary';
 

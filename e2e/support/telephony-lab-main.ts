@@ -3,7 +3,7 @@
 // ({id, cmd, args} → {id, ok, result|error}) until "stop" or the end of stdin.
 import { createInterface } from 'node:readline';
 import { startLocalLab, type TelephonyLab } from './telephony-lab';
-import type { SippOptions } from '../sipp/sipp';
+import type { SippOptions } from '../../test-support/sipp/sipp';
 
 const out = (msg: unknown) => process.stdout.write(JSON.stringify(msg) + '\n');
 

@@ -1,7 +1,7 @@
 /**
  * A telephony lab for the softphone e2e tests and the pop benchmark: a real Kamailio
  * (startPbx), a seeded store, `pronto serve` with PRONTO_SIP_* pointing at the PBX (agent 1001),
- * and SIPp (e2e/sipp). Two flavours behind one interface:
+ * and SIPp (test-support/sipp). Two flavours behind one interface:
  *
  *   local  everything in this process's network namespace (127.0.0.1). No WebRTC media is
  *          expected to flow here (Chromium does not use loopback candidates).
@@ -19,8 +19,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startPbx, type PbxHandle } from '../../src-main/telephony/pbx-process';
-import { runSipp, type SippOptions, type SippResult } from '../sipp/sipp';
+import { startPbx, type PbxHandle } from '../../test-support/pbx/pbx-process';
+import { runSipp, type SippOptions, type SippResult } from '../../test-support/sipp/sipp';
 import { api, CLI, REPO_ROOT, runCli, startServe, type ServeHandle } from './server';
 
 /** src-main/db/store.ts STORE_FILE (not imported: it would load better-sqlite3 here). */

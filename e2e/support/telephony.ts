@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, test as base, expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { callRow, type SippResult } from '../sipp/sipp';
+import { callRow, type SippResult } from '../../test-support/sipp/sipp';
 import { loadFeeds, nationalFormat, pickSingle, type Feeds, type SinglePick } from './data';
 import { AGENT_PASSWORD, startLab, type TelephonyLab } from './telephony-lab';
 import { CHROMIUM_BASE_ARGS } from './chromium';

@@ -1,7 +1,6 @@
 // One small interface over the two stores the hub runs on: real PostgreSQL (node-postgres pool)
 // and embedded PGlite (single process, single connection). Everything above this file speaks
 // parameterised SQL through `query` / `tx`, and drizzle migrations are applied at open.
-import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +12,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { defaultPoolSize } from '../config';
 
 /** drizzle over either driver (outside transactions; used for the small admin tables). */
 export type Orm = PgDatabase<PgQueryResultHKT>;
@@ -51,6 +51,8 @@ export interface Store extends Queryable {
   /** LISTEN on a channel; returns the unsubscribe function. */
   listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** Feed imports print each statement slower than 20 ms (PRONTO_HUB_TRACE). */
+  trace?: boolean;
 }
 
 export interface OpenStoreOptions {
@@ -60,25 +62,12 @@ export interface OpenStoreOptions {
   dataDir?: string;
   /** Apply migrations (default true). */
   migrate?: boolean;
-  /** Pool size for PostgreSQL (default: env PRONTO_HUB_POOL_SIZE, else 2 × CPU cores + 1). */
+  /** Pool size for PostgreSQL (default: 2 × CPU cores + 1; the CLI passes PRONTO_HUB_POOL_SIZE). */
   poolSize?: number;
+  /** Feed imports print each statement slower than 20 ms (PRONTO_HUB_TRACE). */
+  trace?: boolean;
   /** Hold a lock file in dataDir so two processes never open the same PGlite files (default true). */
   lockDataDir?: boolean;
-}
-
-/**
- * Few connections serve more: PostgreSQL runs one process per connection, and more busy backends
- * than cores only queue on CPU and locks. Measured with bench:hub (2000 agents, 2 cores): pool 5
- * p99 58–88 ms, pool 10 120–190 ms, pool 30 ~490 ms. Default from the PostgreSQL wiki's rule of
- * thumb (2 × cores + 1, cores of this machine: the hub and the database usually share it here);
- * set PRONTO_HUB_POOL_SIZE when PostgreSQL runs on a bigger machine of its own.
- */
-function poolSizeFromEnv(): number {
-  const v = process.env.PRONTO_HUB_POOL_SIZE;
-  if (v === undefined || v === '') return 2 * availableParallelism() + 1;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`PRONTO_HUB_POOL_SIZE must be a whole number from 1 to 1000 (got "${v}")`);
-  return n;
 }
 
 // int8 → number: change numbers and money minor units stay far below 2^53.
@@ -116,7 +105,8 @@ function lockDataDir(dir: string): () => void {
 }
 
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
-  const store = opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? poolSizeFromEnv()) : await openPglite(opts);
+  const store = opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? defaultPoolSize()) : await openPglite(opts);
+  if (opts.trace) store.trace = true;
   if (opts.migrate !== false) {
     try {
       await applyMigrations(store);

@@ -148,8 +148,7 @@ class Rejected extends Error {}
 
 const ANALYZE_AFTER = 5000;
 
-/** PRONTO_HUB_TRACE=1 prints every import statement with its duration (stderr). */
-const TRACE = !!process.env.PRONTO_HUB_TRACE;
+/** A store opened with `trace` (PRONTO_HUB_TRACE=1) prints every slow import statement with its duration (stderr). */
 function traced(q: Queryable): Queryable {
   const time = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
     const t = performance.now();
@@ -195,7 +194,7 @@ export async function importFeed(store: Store, kind: FeedKind, src: string | Buf
 
   try {
     const success = await store.tx(async (q0): Promise<ImportSuccess> => {
-      const q = TRACE ? traced(q0) : q0;
+      const q = store.trace ? traced(q0) : q0;
       const E = def.entity;
       const typed = def.columns.map(([c, , t]) => `${c} ${t}`).join(', ');
       const colList = def.columns.map(([c]) => c).join(', ');

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../db/store';
 import { buildHub, type Access } from './app';
 import { issueToken } from '../admin';
-import { seedPeople, testStore } from '../test/helpers';
+import { seedPeople, testStore } from '../../test-support/hub/helpers';
 
 let store: Store;
 let app: FastifyInstance;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../db/store';
 import { buildHub } from './app';
-import { pull, seedPeople, testStore } from '../test/helpers';
+import { pull, seedPeople, testStore } from '../../test-support/hub/helpers';
 
 let store: Store;
 let app: FastifyInstance;

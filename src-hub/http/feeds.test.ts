@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../db/store';
 import { highWater } from '../changes';
 import { buildHub } from './app';
-import { PRODUCTS, csv, customer, resetStore, seedPeople, testStore } from '../test/helpers';
+import { PRODUCTS, csv, customer, resetStore, seedPeople, testStore } from '../../test-support/hub/helpers';
 
 let store: Store;
 let app: FastifyInstance;

@@ -15,9 +15,9 @@ import { buildHub } from '../http/app';
 import { importFeed } from '../feeds/import';
 import {
   applyChanges, csv, customer, pull, pullAll, resetStore, seedData, seedPeople, startPostgres,
-} from '../test/helpers';
-import type { TestPostgres } from '../test/postgres';
-import { connectLive } from '../test/live-client';
+} from '../../test-support/hub/helpers';
+import type { TestPostgres } from '../../test-support/hub/postgres';
+import { connectLive } from '../../test-support/hub/live-client';
 
 let server: TestPostgres;
 let url: string;

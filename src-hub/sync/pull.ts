@@ -134,7 +134,7 @@ export async function* pullBody(db: Queryable, scope: Scope, p: PullParams, chun
   let after = reset ? 0 : p.after;
   let want = Math.min(chunkSize, p.limit);
   let first = await chunk(after, null, want);
-  let W = Number(first[0]);
+  const W = Number(first[0]);
   if (!reset && after > W) {
     // A cursor beyond anything committed here: the client synced with another (or a restored) database.
     reset = { reset: true, reason: 'cursor-ahead', scope: scope.hash };

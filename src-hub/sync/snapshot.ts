@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { customerSearchPhones } from '../../src-shared/phone/normalize';
-import { SNAPSHOT_FORMAT, SNAPSHOT_META, STORE_DDL, snapshotColumns, snapshotDdl, type SnapshotTable } from '../../src-shared/sync/snapshot';
+import { SNAPSHOT_FORMAT, SNAPSHOT_META, snapshotColumns, type SnapshotTable } from '../../src-shared/sync/snapshot';
+import { snapshotDdl, storeDdl } from '../../src-shared/sync/node/store-ddl';
 import type { Queryable, Store } from '../db/store';
 import { scopeOf, type Scope } from '../scope';
 import { AdminError, hubId, listTeams } from '../admin';
@@ -110,6 +111,7 @@ export async function buildSnapshot(db: Queryable, scope: Scope, dir: string, op
         rows++;
         // A pull from 0 carries live rows only (no tombstones), each key once.
         // (any: the hub's own wire rows, already validated at import; the desktop checks every column again)
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         const d = l.data as Record<string, any>;
         switch (l.entity) {
           case 'customer': {
@@ -148,7 +150,7 @@ export async function buildSnapshot(db: Queryable, scope: Scope, dir: string, op
     out.exec(`INSERT INTO main.purchases (${purchaseCols}) SELECT ${purchaseCols} FROM temp.purchases_in ORDER BY customer_id, purchased_at, order_id, sku;
       DROP TABLE temp.purchases_in;`);
     // The store's secondary indexes, built once over the loaded rows (a sort, not row by row).
-    for (const d of Object.values(STORE_DDL)) for (const ix of d.indexes) out.exec(ix);
+    for (const d of Object.values(storeDdl())) for (const ix of d.indexes) out.exec(ix);
     const builtAt = new Date().toISOString();
     const meta = out.prepare('INSERT INTO snapshot_meta (key, value) VALUES (?, ?)');
     meta.run(SNAPSHOT_META.format, String(SNAPSHOT_FORMAT));

@@ -1,8 +1,8 @@
-export type ApiErrorCode = 'bad_request' | 'unknown_method' | 'internal';
+import type { HostErrorCode } from '../../src-shared/api/envelope';
 
 /** An error the hosts pass to the renderer as {code, message}; anything else becomes "internal". */
 export class ApiError extends Error {
-  constructor(public code: ApiErrorCode, message: string) {
+  constructor(public code: HostErrorCode, message: string) {
     super(message);
   }
 }

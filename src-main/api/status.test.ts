@@ -3,18 +3,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, openConnection, type Store } from '../db/store';
 import { Importer } from '../services/import/importer';
-import { App } from './handlers';
+import { DesktopApi } from './desktop-api';
 import { startCheckpointer } from '../db/checkpointer';
-import { writeFixtures, tempDir } from '../test-support/fixtures';
+import { writeFixtures, tempDir } from '../../test-support/desktop/fixtures';
 
 let store: Store;
-let app: App;
+let app: DesktopApi;
 const cleanups: (() => void)[] = [];
 
 beforeAll(() => {
   const t = tempDir();
   store = openStore(t.dir);
-  app = new App({ store, region: 'IT', host: 'web' });
+  app = new DesktopApi({ store, region: 'IT', host: 'web' });
   cleanups.push(t.cleanup);
 });
 afterAll(() => {
@@ -55,11 +55,11 @@ describe('status counts off the host thread', () => {
       for (let i = 0; i < 200 && !checkpointer.active; i++) await new Promise((r) => setTimeout(r, 10));
       expect(checkpointer.active).toBe(true);
       let asked = 0;
-      const offThread = new App({ store: own, region: 'IT', host: 'web', storeCounter: { count: () => (asked++, checkpointer.count()) } });
+      const offThread = new DesktopApi({ store: own, region: 'IT', host: 'web', storeCounter: { count: () => (asked++, checkpointer.count()) } });
       const conn = openConnection(own);
       await new Importer(conn).importFiles(Object.values(fx.files));
       conn.close();
-      const inline = new App({ store: own, region: 'IT', host: 'web' });
+      const inline = new DesktopApi({ store: own, region: 'IT', host: 'web' });
       const expected = await inline.call('status', {});
       expect(expected.customers).toBeGreaterThan(0);
 

@@ -3,7 +3,8 @@
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, openConnection } from '../db/store';
-import { resolveDataDir, resolveRegion, hubUrl } from '../config';
+import { dataDirOf, loadDesktopConfig } from '../config';
+import { ConfigError } from '../../src-shared/config/define';
 import { Importer } from '../services/import/importer';
 import { formatProblem } from '../../src-shared/feeds/node/csv';
 import { parse, intFlag, UsageError } from './args';
@@ -53,6 +54,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`pronto: ${err.message}\n${USAGE}`);
       return 2;
     }
+    if (err instanceof ConfigError) {
+      console.error(`pronto ${cmd}: ${err.message}`);
+      return 2;
+    }
     console.error(`pronto ${cmd}: ${(err as Error).message}`);
     return 1;
   }
@@ -61,10 +66,11 @@ export async function main(argv: string[]): Promise<number> {
 async function importCmd(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { 'data-dir': { type: 'string' } });
   if (!positionals.length) throw new UsageError('import: give at least one feed file');
-  const store = openStore(resolveDataDir(values['data-dir']));
+  const config = loadDesktopConfig(values);
+  const store = openStore(dataDirOf(config), { migrationsDir: config.migrationsDir });
   const conn = openConnection(store);
   try {
-    const importer = new Importer(conn);
+    const importer = new Importer(conn, { worker: config.importWorker, workerMinBytes: config.importWorkerMinBytes });
     const results = await importer.importFiles(positionals, {
       onProblem: (file, p) => console.error(formatProblem(file, p)),
     });
@@ -76,7 +82,7 @@ async function importCmd(argv: string[]): Promise<number> {
     }
     // Standalone: the next-best-offer model is trained here from the imported purchases (with a
     // hub configured, the hub trains it and sync delivers it).
-    if (!hubUrl() && results.some((r) => r.applied && (r.kind === 'purchases' || r.kind === 'products'))) {
+    if (!config.hubUrl && results.some((r) => r.applied && (r.kind === 'purchases' || r.kind === 'products'))) {
       const { trainAndStore } = await import('../services/offers/train-local');
       const t0 = performance.now();
       const model = trainAndStore(conn);
@@ -123,11 +129,11 @@ async function lookupCmd(argv: string[]): Promise<number> {
     json: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new UsageError('lookup: give exactly one IDENTITY (quote it if it has spaces)');
-  const store = openStore(resolveDataDir(values['data-dir']));
+  const config = loadDesktopConfig(values);
+  const store = openStore(dataDirOf(config), { migrationsDir: config.migrationsDir });
   try {
-    const region = resolveRegion(values.region);
-    const { App } = await import('../api/handlers');
-    const app = new App({ store, region, host: 'web' });
+    const { DesktopApi } = await import('../api/desktop-api');
+    const app = new DesktopApi({ store, region: config.region, host: 'web' });
     const result = app.lookup.lookup(positionals[0]!);
     console.log(values.json ? JSON.stringify(result) : formatLookup(result));
     return 0;
@@ -146,37 +152,26 @@ async function serveCmd(argv: string[]): Promise<number> {
   if (values.host && values.host !== '127.0.0.1' && values.host !== 'localhost') {
     throw new UsageError('--host: the web host only binds to 127.0.0.1');
   }
-  const { ensureDemoData } = await import('../services/demo');
-  const { App } = await import('../api/handlers');
+  const config = loadDesktopConfig(values);
+  const port = intFlag(values.port, 'port', 5178);
+  const { startDesktop } = await import('../desktop');
   const { startWebHost } = await import('../web/server');
-  const dataDir = resolveDataDir(values['data-dir']);
-  const store = openStore(dataDir);
-  const demo = await ensureDemoData(store, { hubConfigured: hubUrl() !== null });
-  if (demo) console.log(`demo data: ${demo.customers} customers (loaded ${demo.loadedAt})`);
-  const { hubConfigFromEnv, createSync } = await import('../services/sync/runtime');
-  const hub = hubConfigFromEnv();
-  const sync = hub ? createSync(store, hub, (l) => console.error(l)) : null;
-  const { startCheckpointer } = await import('../db/checkpointer');
-  const checkpointer = startCheckpointer(store, { log: (l) => console.error(l) });
-  const { startCallWriter } = await import('../services/call-writer');
-  const callWriter = startCallWriter(store, { log: (l) => console.error(l) });
-  const app = new App({ store, region: resolveRegion(values.region), host: 'web', sync: sync?.client ?? null, storeCounter: checkpointer, callWriter });
-  sync?.bind(app);
-  sync?.client.start();
+  const dataDir = dataDirOf(config);
+  const log = (l: string): void => console.error(l);
+  const desktop = await startDesktop({ config, dataDir, host: 'web', log });
+  if (desktop.demo) console.log(`demo data: ${desktop.demo.customers} customers (loaded ${desktop.demo.loadedAt})`);
   const host = await startWebHost({
-    app,
+    app: desktop.api,
     rendererDir: resolve(PACKAGE_ROOT, 'out/renderer'),
-    port: intFlag(values.port, 'port', 5178),
-    log: (l) => console.error(l),
+    port,
+    log,
+    slowApiMs: config.slowApiMs,
   });
   console.log(`data dir: ${dataDir}`);
   console.log(`Pronto web host: ${host.url}`);
   await new Promise<void>((done) => {
     const stop = (): void => {
-      Promise.all([host.close(), sync?.client.stop(), callWriter.stop().then(() => checkpointer.stop())]).finally(() => {
-        store.close();
-        done();
-      });
+      Promise.all([host.close(), desktop.stop()]).finally(() => done());
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -187,7 +182,8 @@ async function serveCmd(argv: string[]): Promise<number> {
 async function callsCmd(argv: string[]): Promise<number> {
   const { values } = parse(argv, { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } });
   const { CallService } = await import('../services/calls');
-  const store = openStore(resolveDataDir(values['data-dir']));
+  const config = loadDesktopConfig(values);
+  const store = openStore(dataDirOf(config), { migrationsDir: config.migrationsDir });
   try {
     const calls = new CallService(store.sqlite).recent(intFlag(values.limit, 'limit', 1000));
     if (values.json) console.log(JSON.stringify(calls));
@@ -203,7 +199,8 @@ async function callsCmd(argv: string[]): Promise<number> {
 async function casesCmd(argv: string[]): Promise<number> {
   const { values } = parse(argv, { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } });
   const { CaseService } = await import('../services/cases/service');
-  const store = openStore(resolveDataDir(values['data-dir']));
+  const config = loadDesktopConfig(values);
+  const store = openStore(dataDirOf(config), { migrationsDir: config.migrationsDir });
   try {
     const cases = new CaseService(store.sqlite).list(intFlag(values.limit, 'limit', 1000));
     if (values.json) console.log(JSON.stringify(cases));
@@ -221,11 +218,12 @@ async function syncCmd(argv: string[]): Promise<number> {
     'data-dir': { type: 'string' }, hub: { type: 'string' }, token: { type: 'string' },
     once: { type: 'boolean' }, 'page-size': { type: 'string' }, json: { type: 'boolean' },
   });
-  const { hubConfigFromEnv } = await import('../services/sync/runtime');
+  const { hubConfigOf } = await import('../services/sync/runtime');
   const { SyncClient } = await import('../services/sync/client');
-  const cfg = hubConfigFromEnv({ hub: values.hub, token: values.token });
+  const config = loadDesktopConfig(values);
+  const cfg = hubConfigOf(config);
   if (!cfg) throw new UsageError('sync: --hub URL (or PRONTO_HUB_URL) is required');
-  const store = openStore(resolveDataDir(values['data-dir']));
+  const store = openStore(dataDirOf(config), { migrationsDir: config.migrationsDir });
   const conn = openConnection(store);
   let lastPct = -1;
   const client = new SyncClient(conn, {

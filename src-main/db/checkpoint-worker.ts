@@ -3,13 +3,13 @@
 // ends with an fsync, which on this machine kind takes 6–75 ms; run by SQLite's auto-checkpoint
 // it falls inside whichever host write crossed 1,000 WAL pages, and stalls that thread, and any
 // pop waiting on it, for that long. Here it stalls nobody.
-import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { workerChild } from '../../src-shared/node/worker-child';
 import { WalIndex } from './wal-index';
-import type { CheckpointWorkerData, CheckpointEvent, CheckpointRequest } from './checkpointer';
+import type { CheckpointProtocol, StoreCounts } from './checkpointer';
 
-const { file, pollMs, frames, maxAgeMs } = workerData as CheckpointWorkerData;
-const port = parentPort!;
+const worker = workerChild<CheckpointProtocol>();
+const { file, pollMs, frames, maxAgeMs } = worker.data;
 const db = new Database(file, { fileMustExist: true });
 // PASSIVE never waits: it copies what no reader still needs and leaves the rest for next time.
 // busy_timeout 0: another connection's checkpoint (a sync thread's, an import's) is not waited on.
@@ -30,10 +30,10 @@ const run = (): void => {
     rounds++;
     const copied = r.log < seen.log ? r.checkpointed : r.checkpointed - seen.checkpointed;
     seen = { log: r.log, checkpointed: r.checkpointed };
-    if (copied > 0) port.postMessage({ type: 'checkpointed', frames: copied, log: r.log, ms: last - t, rounds } satisfies CheckpointEvent);
+    if (copied > 0) worker.emit('checkpointed', { frames: copied, log: r.log, ms: last - t, rounds });
   } catch (err) {
     // SQLITE_BUSY: someone else is checkpointing right now; a later poll catches up.
-    if ((err as { code?: string }).code !== 'SQLITE_BUSY') port.postMessage({ type: 'error', message: (err as Error).message } satisfies CheckpointEvent);
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY') worker.emit('error', (err as Error).message);
   }
 };
 // Reading the wal-index costs microseconds, a checkpoint an fsync. Checkpoint when SQLite would
@@ -54,21 +54,14 @@ const timer = setInterval(poll, pollMs);
 // The store's row counts (the app's status line): a count over 1M customers and 5M purchases
 // reads ~100 MB of index, 100–300 ms that must not block the host's thread while a call rings.
 const counts = db.prepare('SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM purchases)').raw();
-port.on('message', (m: CheckpointRequest) => {
-  if (m.type === 'count') {
-    try {
-      const [customers, purchases] = counts.get() as [number, number];
-      port.postMessage({ type: 'counts', id: m.id, customers, purchases } satisfies CheckpointEvent);
-    } catch (err) {
-      port.postMessage({ type: 'counts', id: m.id, error: (err as Error).message } satisfies CheckpointEvent);
-    }
-    return;
-  }
-  if (m.type !== 'stop') return;
-  clearInterval(timer);
-  run(); // what the host wrote last goes into the file before it closes
-  wal.close();
-  db.close();
-  port.close();
-});
-port.postMessage({ type: 'ready' } satisfies CheckpointEvent);
+worker.serve(
+  { count: () => counts.get() as StoreCounts },
+  {
+    stop: () => {
+      clearInterval(timer);
+      run(); // what the host wrote last goes into the file before it closes
+      wal.close();
+      db.close();
+    },
+  },
+);

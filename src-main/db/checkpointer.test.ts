@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from './store';
 import { startCheckpointer } from './checkpointer';
 import { WalIndex } from './wal-index';
-import { tempDir } from '../test-support/fixtures';
+import { tempDir } from '../../test-support/desktop/fixtures';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,10 +1,9 @@
 // Host side of the checkpoint worker: moves SQLite's auto-checkpoint on the host's own
 // connection out of the way once the worker runs, and back if the worker goes. Host writes then
 // only append to the WAL (with synchronous = NORMAL, no fsync): a call record or a case save
-// waits on the disk only if the worker falls 10,000 pages behind.
-import { Worker } from 'node:worker_threads';
-import { tsWorkerBootstrap } from '../../src-shared/node/ts-worker';
-import { PendingCalls } from '../../src-shared/node/pending-calls';
+// waits on the disk only if the worker falls 10,000 pages behind. Starting, calls, stop and the
+// end signal: src-shared/node/worker-host.ts.
+import { startWorker } from '../../src-shared/node/worker-host';
 import type { Store } from './store';
 
 export interface CheckpointWorkerData {
@@ -17,16 +16,18 @@ export interface CheckpointWorkerData {
   maxAgeMs: number;
 }
 
-export type CheckpointEvent =
-  | { type: 'ready' }
-  | { type: 'checkpointed'; frames: number; log: number; ms: number; rounds: number }
-  | { type: 'counts'; id: number; customers?: number; purchases?: number; error?: string }
-  | { type: 'error'; message: string };
-
-export type CheckpointRequest = { type: 'stop' } | { type: 'count'; id: number };
-
 /** Customers and purchases in the store. */
 export type StoreCounts = [customers: number, purchases: number];
+
+export interface CheckpointProtocol {
+  data: CheckpointWorkerData;
+  calls: { count(): StoreCounts };
+  events: {
+    checkpointed: { frames: number; log: number; ms: number; rounds: number };
+    /** A checkpoint that failed (other than SQLITE_BUSY). */
+    error: string;
+  };
+}
 
 /** SQLite's default: what the host connection goes back to without a worker. */
 const AUTO_CHECKPOINT_PAGES = 1000;
@@ -50,8 +51,10 @@ export interface Checkpointer {
 }
 
 export interface CheckpointerOptions {
-  /** The worker's own file in a bundle (Electron: `checkpoint-worker.ts?modulePath`). */
+  /** Another file to run as the worker (a bundle's, in tests of the Electron build). */
   entry?: string;
+  /** PRONTO_CHECKPOINT_THREAD (default on); off, SQLite checkpoints as it always did. */
+  enabled?: boolean;
   pollMs?: number;
   frames?: number;
   maxAgeMs?: number;
@@ -64,54 +67,40 @@ export interface CheckpointerOptions {
  */
 export function startCheckpointer(store: Store, opts: CheckpointerOptions = {}): Checkpointer {
   const log = opts.log ?? (() => {});
-  const entry = process.env.PRONTO_CHECKPOINT_THREAD === '0' ? null : (opts.entry ?? tsWorkerBootstrap(import.meta.url, 'checkpoint-worker'));
-  let active = false;
   let frames = 0;
-  let stopping = false;
-  let ended = false;
   const setAuto = (pages: number): void => {
     if (store.sqlite.open) store.sqlite.pragma(`wal_autocheckpoint = ${pages}`);
   };
-  if (!entry) return { active: false, frames: 0, count: () => null, stop: async () => {} };
-
   const data: CheckpointWorkerData = { file: store.file, pollMs: opts.pollMs ?? 100, frames: opts.frames ?? AUTO_CHECKPOINT_PAGES, maxAgeMs: opts.maxAgeMs ?? 10_000 };
-  const worker = new Worker(entry, { workerData: data });
-  worker.unref(); // never keeps a CLI alive on its own
-  const exited = new Promise<void>((done) => worker.once('exit', () => done()));
-  const asked = new PendingCalls<StoreCounts>();
-  worker.on('message', (e: CheckpointEvent) => {
-    if (e.type === 'counts') asked.settle(e.id, e.error !== undefined ? { error: e.error } : { value: [e.customers!, e.purchases!] });
-    else if (e.type === 'ready') {
-      if (stopping) return;
-      active = true;
-      setAuto(BACKSTOP_PAGES);
-    } else if (e.type === 'checkpointed') {
-      frames += e.frames;
-      if (e.ms >= SLOW_CHECKPOINT_MS) log(`checkpoint: ${e.frames} pages in ${e.ms.toFixed(0)} ms (off the host's thread)`);
-    } else log(`checkpoint: ${e.message}`);
+  const thread = opts.enabled === false ? null : startWorker<CheckpointProtocol>('checkpoint', {
+    entry: opts.entry,
+    data,
+    keepAlive: 'owed', // never keeps a CLI alive on its own
+    onReady: () => setAuto(BACKSTOP_PAGES),
+    on: {
+      checkpointed: (e) => {
+        frames += e.frames;
+        if (e.ms >= SLOW_CHECKPOINT_MS) log(`checkpoint: ${e.frames} pages in ${e.ms.toFixed(0)} ms (off the host's thread)`);
+      },
+      error: (message) => log(`checkpoint: ${message}`),
+    },
+    onError: (err) => log(`checkpoint worker: ${err.message}`),
+    gone: () => new Error('the checkpoint worker ended'),
+    onEnded: ({ stopped, wasReady }) => {
+      if (wasReady) setAuto(AUTO_CHECKPOINT_PAGES);
+      if (!stopped) log('checkpoint worker ended: SQLite checkpoints on the host thread again');
+    },
   });
-  worker.on('error', (err) => log(`checkpoint worker: ${err.message}`));
-  void exited.then(() => {
-    if (active) setAuto(AUTO_CHECKPOINT_PAGES);
-    active = false;
-    ended = true;
-    asked.failAll(new Error('the checkpoint worker ended'));
-    if (!stopping) log('checkpoint worker ended: SQLite checkpoints on the host thread again');
-  });
+  if (!thread) return { active: false, frames: 0, count: () => null, stop: async () => {} };
   return {
-    get active() { return active; },
+    // it checkpoints from its ready until it has ended (its stop runs a last round)
+    get active() { return thread.wasReady && thread.state !== 'ended'; },
     get frames() { return frames; },
     count() {
       // a worker still starting gets the request too: its port holds it until it listens (the
       // first status comes with the page, at start-up); one that fails to start rejects it
-      if (ended || stopping) return null;
-      return asked.ask((id) => worker.postMessage({ type: 'count', id } satisfies CheckpointRequest));
+      return thread.accepting ? thread.call('count') : null;
     },
-    async stop() {
-      stopping = true;
-      worker.ref(); // a caller awaiting the stop keeps the process up until the last round is done
-      worker.postMessage({ type: 'stop' } satisfies CheckpointRequest);
-      await exited;
-    },
+    stop: () => thread.stop(),
   };
 }

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { defaultMigrationsDir, openStore } from './store';
-import { tempDir } from '../test-support/fixtures';
+import { tempDir } from '../../test-support/desktop/fixtures';
 
 const dir = defaultMigrationsDir();
 const journal = JSON.parse(readFileSync(join(dir, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };

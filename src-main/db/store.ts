@@ -22,9 +22,8 @@ export interface Store {
   close(): void;
 }
 
-/** Where drizzle-kit wrote the desktop migrations; the Electron build passes its own path. */
+/** Where drizzle-kit wrote the desktop migrations; the Electron build and PRONTO_MIGRATIONS_DIR pass another (OpenOptions). */
 export function defaultMigrationsDir(): string {
-  if (process.env.PRONTO_MIGRATIONS_DIR) return process.env.PRONTO_MIGRATIONS_DIR;
   const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
   return resolve(here, '../../migrations/desktop');
 }

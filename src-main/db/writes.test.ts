@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, openConnection, type Store } from './store';
 import { WriteQueue, StoreBusyError } from './writes';
-import { tempDir } from '../test-support/fixtures';
+import { tempDir } from '../../test-support/desktop/fixtures';
 import { Importer } from '../services/import/importer';
-import { App } from '../api/handlers';
-import { writeFixtures } from '../test-support/fixtures';
+import { DesktopApi } from '../api/desktop-api';
+import { writeFixtures } from '../../test-support/desktop/fixtures';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -74,7 +74,7 @@ describe('the host while another connection writes (a sync page, an import)', ()
     const other = openConnection(store);
     cleanups.push(() => store.close(), () => other.close());
     await new Importer(other).importFiles(Object.values(fx.files));
-    const app = new App({ store, region: 'IT', host: 'web' });
+    const app = new DesktopApi({ store, region: 'IT', host: 'web' });
 
     other.exec('BEGIN IMMEDIATE');
     const r = await app.call('incomingCall', { callId: 'busy-1', identity: '0287654321', display: '', line: '600', forwardedBy: null, withheld: false });

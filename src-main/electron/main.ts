@@ -4,31 +4,27 @@ import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } 
 import { join } from 'node:path';
 import { methods, type MethodName } from '../../src-shared/api/contract';
 import { ipcChannel, IPC_EVENT_CHANNEL } from '../../src-shared/api/bridge';
-import { openStore, type Store } from '../db/store';
-import { App } from '../api/handlers';
-import { ApiError } from '../api/errors';
-import { ensureDemoData } from '../services/demo';
-import { hubUrl, resolveDataDir, resolveRegion } from '../config';
-import { CSP } from '../web/server';
+import { CSP } from '../../src-shared/api/csp';
+import type { Reply } from '../../src-shared/api/envelope';
+import { dataDirOf, loadDesktopConfig } from '../config';
+import { startDesktop, type Desktop } from '../desktop';
+import { createCallPath } from '../api/call-path';
+import type { DesktopApi } from '../api/desktop-api';
 import { electronPlatform } from './platform';
-import { hubConfigFromEnv, createSync } from '../services/sync/runtime';
-import { startCheckpointer, type Checkpointer } from '../db/checkpointer';
-// electron-vite bundles the sync thread and the pull worker as files of their own and gives
-// their paths (the bundle has no .mjs/.ts pair beside it for the tsx bootstrap the CLI uses).
-import syncThreadEntry from '../services/sync/sync-worker.ts?modulePath';
-import pullWorkerEntry from '../services/sync/pull-worker.ts?modulePath';
-import checkpointWorkerEntry from '../db/checkpoint-worker.ts?modulePath';
-import callWriterEntry from '../services/call-writer-worker.ts?modulePath';
-import { startCallWriter, type CallWriter } from '../services/call-writer';
+import { useBundledWorkers } from '../../src-shared/node/worker-host';
+
+// Workers start from the files electron-vite bundled beside this one (out/main/workers/, one per
+// entry of src-shared/node/worker-entries.ts): the bundle has no sources for the tsx bootstrap.
+useBundledWorkers(__dirname);
 
 const flag = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
+/** Read once at start-up: a bad setting stops the app with the variable named (ConfigError). */
+const config = loadDesktopConfig({ 'data-dir': flag('data-dir'), region: flag('region') });
 
-let store: Store | null = null;
-let checkpointer: Checkpointer | null = null;
-let callWriter: CallWriter | null = null;
+let desktop: Desktop | null = null;
 let win: BrowserWindow | null = null;
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL; // set by `electron-vite dev` only
@@ -42,16 +38,12 @@ function trustedSender(e: IpcMainInvokeEvent): boolean {
   return url.startsWith('file://') && decodeURIComponent(new URL(url).pathname).endsWith('/renderer/index.html');
 }
 
-function registerIpc(api: App): void {
+function registerIpc(api: DesktopApi): void {
+  const call = createCallPath(api, { log: (l) => console.error(l), slowMs: config.slowApiMs });
   for (const method of Object.keys(methods) as MethodName[]) {
-    ipcMain.handle(ipcChannel(method), async (e, input: unknown) => {
+    ipcMain.handle(ipcChannel(method), (e, input: unknown): Promise<Reply> => {
       if (!trustedSender(e)) throw new Error('IPC from an untrusted frame refused');
-      try {
-        return { ok: true, result: await api.dispatch(method, input) };
-      } catch (err) {
-        const code = err instanceof ApiError ? err.code : 'internal';
-        return { ok: false, error: { code, message: err instanceof ApiError ? err.message : 'internal error' } };
-      }
+      return call(method, input);
     });
   }
   api.onEvent((event, payload) => win?.webContents.send(IPC_EVENT_CHANNEL, { event, payload }));
@@ -99,25 +91,16 @@ void app.whenReady().then(async () => {
     // Microphone for the softphone and notifications for incoming calls; nothing else.
     cb(permission === 'media' || permission === 'notifications');
   });
-  const dataDir = resolveDataDir(flag('data-dir'), () => app.getPath('userData'));
-  store = openStore(dataDir, { migrationsDir: join(app.getAppPath(), 'migrations/desktop') });
-  await ensureDemoData(store, { hubConfigured: hubUrl() !== null });
-  const hub = hubConfigFromEnv();
-  const sync = hub ? createSync(store, hub, (l) => console.error(l), { threadEntry: syncThreadEntry, pullWorkerEntry }) : null;
-  checkpointer = startCheckpointer(store, { entry: checkpointWorkerEntry, log: (l) => console.error(l) });
-  callWriter = startCallWriter(store, { entry: callWriterEntry, log: (l) => console.error(l) });
-  const api = new App({
-    store, region: resolveRegion(flag('region')), host: 'electron', sync: sync?.client ?? null,
-    storeCounter: checkpointer,
-    callWriter,
+  const dataDir = dataDirOf(config, () => app.getPath('userData'));
+  desktop = await startDesktop({
+    config, dataDir, host: 'electron', log: (l) => console.error(l),
+    migrationsDir: config.migrationsDir ?? join(app.getAppPath(), 'migrations/desktop'),
     platform: electronPlatform(dataDir, () => win),
   });
-  sync?.bind(api);
-  sync?.client.start();
-  registerIpc(api);
+  registerIpc(desktop.api);
   // Back from sleep or network: retry sync at once rather than waiting out the backoff.
   const { powerMonitor } = await import('electron');
-  powerMonitor.on('resume', () => sync?.client.wake());
+  powerMonitor.on('resume', () => desktop?.wake());
   win = createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) win = createWindow();
@@ -127,8 +110,12 @@ void app.whenReady().then(async () => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => {
-  void callWriter?.stop(); // the records it still holds are written first
-  void checkpointer?.stop(); // its last round copies what is left; the exit ends it otherwise
-  store?.close();
+app.on('will-quit', (e) => {
+  if (!desktop) return;
+  // The call writer's pending records are written and the checkpoint worker's last round runs
+  // before the store closes; then quit for real.
+  e.preventDefault();
+  const stopping = desktop;
+  desktop = null;
+  void stopping.stop().finally(() => app.quit());
 });

@@ -4,7 +4,7 @@ import { BrowserWindow, Notification, safeStorage } from 'electron';
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { SoftphoneConfig } from '../../src-shared/api/contract';
-import type { PlatformHooks } from '../api/handlers';
+import type { PlatformHooks } from '../api/desktop-api';
 
 export function electronPlatform(dataDir: string, window: () => BrowserWindow | null): PlatformHooks {
   const file = join(dataDir, 'softphone.json');

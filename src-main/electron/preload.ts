@@ -1,16 +1,14 @@
-// Exposes the typed contract as window.pronto — and nothing else (no raw ipcRenderer).
+// Exposes the typed contract as window.pronto — and nothing else (no raw ipcRenderer). Replies go
+// to the renderer as the host's envelope; the renderer's bridge reads and checks them.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { BRIDGE_GLOBAL, ipcChannel, IPC_EVENT_CHANNEL, type ProntoBridge } from '../../src-shared/api/bridge';
+import { BRIDGE_GLOBAL, ipcChannel, IPC_EVENT_CHANNEL, type ExposedBridge } from '../../src-shared/api/bridge';
+import type { Reply } from '../../src-shared/api/envelope';
 import { isEventName, isMethodName } from '../../src-shared/api/contract';
 
-type Reply = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
-
-const bridge: ProntoBridge = {
+const bridge: ExposedBridge = {
   async invoke(method, input) {
-    if (!isMethodName(method)) throw new Error(`unknown method ${String(method)}`);
-    const reply = (await ipcRenderer.invoke(ipcChannel(method), input)) as Reply;
-    if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
-    return reply.result as never;
+    if (!isMethodName(method)) return { ok: false, error: { code: 'unknown_method', message: `unknown method ${String(method)}` } };
+    return (await ipcRenderer.invoke(ipcChannel(method), input)) as Reply;
   },
   on(event, listener) {
     if (!isEventName(event)) throw new Error(`unknown event ${String(event)}`);

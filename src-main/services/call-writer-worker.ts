@@ -2,14 +2,16 @@
 // progress) on a connection of its own. A write can wait on the disk: on this VM a WAL append
 // once took 127 ms (2 voluntary switches, 0.9 ms of CPU). On the host's thread that wait held up
 // every pop behind it, in a burst of calls; here it holds up only the next record.
-import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { workerChild } from '../../src-shared/node/worker-child';
 import { configure } from '../db/store';
 import { CallService } from './calls';
-import type { CallWriterData, CallWriteRequest, CallWriteReply } from './call-writer';
+import type { CallWriterProtocol } from './call-writer';
 
-const { file, busyMs } = workerData as CallWriterData;
-const port = parentPort!;
+type Calls = CallWriterProtocol['calls'];
+
+const worker = workerChild<CallWriterProtocol>();
+const { file, busyMs } = worker.data;
 const db = new Database(file, { fileMustExist: true });
 configure(db);
 // The checkpoint worker (or the host) checkpoints; this connection only as a backstop, as the host.
@@ -19,25 +21,19 @@ db.pragma('wal_autocheckpoint = 10000');
 db.pragma(`busy_timeout = ${busyMs}`);
 let at = new Date();
 const calls = new CallService(db, () => at);
-const offered = db.transaction((m: Extract<CallWriteRequest, { op: 'offered' }>) => calls.record(m.call, m.match));
-const progress = db.transaction((m: Extract<CallWriteRequest, { op: 'progress' }>) => calls.progress(m.callId, m.event, m.customerId));
+const offered = db.transaction((m: Parameters<Calls['offered']>[0]) => calls.record(m.call, m.match));
+const progress = db.transaction((m: Parameters<Calls['progress']>[0]) => calls.progress(m.callId, m.event, m.customerId));
 
-port.on('message', (m: CallWriteRequest | { op: 'stop' }) => {
-  if (m.op === 'stop') {
-    db.close();
-    port.close();
-    return;
-  }
-  at = new Date(m.at); // the time the host took the call's news, not the time it reached this thread
-  let reply: CallWriteReply;
-  try {
-    if (m.op === 'offered') {
+worker.serve(
+  {
+    offered: (m) => {
+      at = new Date(m.at);
       offered.immediate(m);
-      reply = { id: m.id, ok: true };
-    } else reply = { id: m.id, ok: progress.immediate(m) };
-  } catch (err) {
-    reply = { id: m.id, error: (err as Error).message };
-  }
-  port.postMessage(reply);
-});
-port.postMessage({ ready: true });
+    },
+    progress: (m) => {
+      at = new Date(m.at);
+      return progress.immediate(m);
+    },
+  },
+  { stop: () => db.close() },
+);

@@ -4,16 +4,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { openStore, openConnection, type Store } from '../db/store';
 import { Importer } from './import/importer';
-import { App } from '../api/handlers';
+import { DesktopApi } from '../api/desktop-api';
 import { startCallWriter, type CallWriter } from './call-writer';
-import { writeFixtures, tempDir, type Cleanups } from '../test-support/fixtures';
+import { writeFixtures, tempDir, type Cleanups } from '../../test-support/desktop/fixtures';
 
 const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(): Promise<{ store: Store; writer: CallWriter; app: App; asked: { offered: number; progress: number } }> {
+async function setup(): Promise<{ store: Store; writer: CallWriter; app: DesktopApi; asked: { offered: number; progress: number } }> {
   const t = tempDir();
   const store = openStore(t.dir);
   const fx = writeFixtures();
@@ -32,7 +32,7 @@ async function setup(): Promise<{ store: Store; writer: CallWriter; app: App; as
     progress: (...a) => (asked.progress++, writer.progress(...a)),
     stop: () => writer.stop(),
   };
-  return { store, writer, app: new App({ store, region: 'IT', host: 'web', callWriter: counted }), asked };
+  return { store, writer, app: new DesktopApi({ store, region: 'IT', host: 'web', callWriter: counted }), asked };
 }
 
 const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {

@@ -1,27 +1,23 @@
 // Host side of the call writer: the records of ringing and moving calls are written on a thread
 // of their own (call-writer-worker.ts), so that a write waiting on the disk or on another
-// writer's lock never holds the host's thread while pops are due. Where no worker can start (a
-// bundle without its file, PRONTO_CALL_WRITER_THREAD=0) or once it has ended, calls are
-// recorded on the host's own write queue as before.
-import { Worker } from 'node:worker_threads';
-import { tsWorkerBootstrap } from '../../src-shared/node/ts-worker';
-import { PendingCalls } from '../../src-shared/node/pending-calls';
+// writer's lock never holds the host's thread while pops are due. Where no worker can start
+// (PRONTO_CALL_WRITER_THREAD=0) or once it has ended, calls are recorded on the host's own write
+// queue as before. Starting, calls, stop and the end signal: src-shared/node/worker-host.ts.
+import { startWorker } from '../../src-shared/node/worker-host';
 import type { CallEvent } from '../../src-shared/telephony/calls';
 import type { Store } from '../db/store';
 import type { OfferedCall, OfferedMatch } from './calls';
 
-export interface CallWriterData {
-  file: string;
-  busyMs: number;
+/** `at`: the time the host took the call's news, not the time it reached the thread. */
+export interface CallWriterProtocol {
+  data: { file: string; busyMs: number };
+  calls: {
+    offered(m: { at: string; call: OfferedCall; match: OfferedMatch }): void;
+    /** false: no such call. */
+    progress(m: { at: string; callId: string; event: CallEvent; customerId?: string | null }): boolean;
+  };
+  events: Record<never, never>;
 }
-
-export type CallWriteRequest =
-  | { op: 'offered'; id: number; at: string; call: OfferedCall; match: OfferedMatch }
-  | { op: 'progress'; id: number; at: string; callId: string; event: CallEvent; customerId?: string | null };
-
-type WithoutEnvelope<T> = T extends unknown ? Omit<T, 'id' | 'at'> : never;
-
-export type CallWriteReply = { id: number; ok: boolean } | { id: number; error: string };
 
 /** The worker ended before it answered: the write may be retried on the host's queue. */
 export class CallWriterGone extends Error {}
@@ -40,7 +36,9 @@ export interface CallWriter {
 }
 
 export interface CallWriterOptions {
-  /** The worker's own file in a bundle (Electron: `call-writer-worker.ts?modulePath`). */
+  /** PRONTO_CALL_WRITER_THREAD (default on); off, records go through the host's write queue. */
+  enabled?: boolean;
+  /** Another file to run as the worker (a bundle's, in tests of the Electron build). */
   entry?: string;
   /** How long a record waits for another writer's lock (an import holds it for a whole file). */
   busyMs?: number;
@@ -51,48 +49,23 @@ const INACTIVE: CallWriter = { active: false, offered: () => null, progress: () 
 
 export function startCallWriter(store: Store, opts: CallWriterOptions = {}): CallWriter {
   const log = opts.log ?? (() => {});
-  const entry = process.env.PRONTO_CALL_WRITER_THREAD === '0' ? null : (opts.entry ?? tsWorkerBootstrap(import.meta.url, 'call-writer-worker'));
-  if (!entry) return INACTIVE;
-  const worker = new Worker(entry, { workerData: { file: store.file, busyMs: opts.busyMs ?? 600_000 } satisfies CallWriterData });
-  worker.unref();
-  let active = false;
-  let stopping = false;
-  let ended = false;
-  const asked = new PendingCalls<boolean>();
-  const exited = new Promise<void>((done) => worker.once('exit', () => done()));
-  worker.on('message', (m: CallWriteReply | { ready: true }) => {
-    if ('ready' in m) {
-      active = !stopping;
-      return;
-    }
-    asked.settle(m.id, 'error' in m ? { error: m.error } : { value: m.ok });
-    if (asked.size === 0) worker.unref(); // nothing owed: never keeps a process alive
-  });
-  worker.on('error', (err) => log(`call writer: ${err.message}`));
-  void exited.then(() => {
-    const was = active;
-    active = false;
-    ended = true;
-    asked.failAll(new CallWriterGone('the call writer thread ended'));
-    if (was && !stopping) log('call writer ended: calls are recorded on the host thread again');
-  });
-  const ask = (req: WithoutEnvelope<CallWriteRequest>): Promise<boolean> | null => {
-    if (ended || stopping) return null;
-    worker.ref(); // an answer is owed
-    return asked.ask((id) => worker.postMessage({ ...req, id, at: new Date().toISOString() } as CallWriteRequest));
-  };
-  return {
-    get active() { return active; },
-    offered: (call, match) => ask({ op: 'offered', call, match })?.then(() => undefined) ?? null,
-    progress: (callId, event, customerId) => ask({ op: 'progress', callId, event, customerId }),
-    async stop() {
-      if (stopping) return exited;
-      stopping = true;
-      active = false;
-      worker.ref();
-      // queued records are written first: messages are handled in order
-      worker.postMessage({ op: 'stop' });
-      await exited;
+  if (opts.enabled === false) return INACTIVE;
+  const thread = startWorker<CallWriterProtocol>('call-writer', {
+    entry: opts.entry,
+    data: { file: store.file, busyMs: opts.busyMs ?? 600_000 },
+    keepAlive: 'owed', // never keeps a process alive unless a record is owed
+    gone: () => new CallWriterGone('the call writer thread ended'),
+    onError: (err) => log(`call writer: ${err.message}`),
+    onEnded: ({ stopped, wasReady }) => {
+      if (wasReady && !stopped) log('call writer ended: calls are recorded on the host thread again');
     },
+  });
+  if (!thread) return INACTIVE;
+  return {
+    get active() { return thread.state === 'ready'; },
+    offered: (call, match) => (thread.accepting ? thread.call('offered', { at: new Date().toISOString(), call, match }) : null),
+    progress: (callId, event, customerId) => (thread.accepting ? thread.call('progress', { at: new Date().toISOString(), callId, event, customerId }) : null),
+    // queued records are written first: messages are handled in order
+    stop: () => thread.stop(),
   };
 }

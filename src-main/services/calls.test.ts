@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore, openConnection, type Store } from '../db/store';
 import { Importer } from './import/importer';
-import { App } from '../api/handlers';
-import { writeFixtures, tempDir } from '../test-support/fixtures';
+import { DesktopApi } from '../api/desktop-api';
+import { writeFixtures, tempDir } from '../../test-support/desktop/fixtures';
 
 let store: Store;
-let app: App;
+let app: DesktopApi;
 const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
@@ -15,7 +15,7 @@ beforeAll(async () => {
   const conn = openConnection(store);
   await new Importer(conn).importFiles(Object.values(fx.files));
   conn.close();
-  app = new App({ store, region: 'IT', host: 'web' });
+  app = new DesktopApi({ store, region: 'IT', host: 'web' });
   cleanups.push(fx.cleanup, t.cleanup);
 });
 afterAll(() => {

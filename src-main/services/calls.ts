@@ -1,6 +1,8 @@
 // Call history in the local store: written when the INVITE arrives (in the same host call that
 // looks the caller up, so the pop costs one round trip) and updated as the call moves on.
 import type { Sqlite } from '../db/store';
+import { calls } from '../db/schema';
+import { rawStatement } from '../db/queries/typed';
 import type { CallEvent, CallOutcome, CallRecord } from '../../src-shared/telephony/calls';
 import type { LookupResult } from '../../src-shared/pop/schema';
 
@@ -29,8 +31,6 @@ export function offeredMatch(result: LookupResult, customerId: string | null = n
   };
 }
 
-type Row = [string, 'inbound' | 'outbound', string, string, string | null, string, string | null, string, string | null, string, string | null, string | null, CallOutcome | null];
-
 export class CallService {
   private insert;
   private get;
@@ -43,15 +43,18 @@ export class CallService {
         line, forwarded_by, offered_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (call_id) DO NOTHING`);
-    this.get = sqlite.prepare('SELECT answered_at, outcome FROM calls WHERE call_id = ?').raw();
+    this.get = rawStatement(sqlite, 'SELECT answered_at, outcome FROM calls WHERE call_id = ?', [calls.answeredAt, calls.outcome]);
     this.update = sqlite.prepare(`
       UPDATE calls SET answered_at = coalesce(?, answered_at), ended_at = coalesce(?, ended_at),
         outcome = coalesce(?, outcome), customer_id = coalesce(?, customer_id), updated_at = ?
       WHERE call_id = ?`);
-    this.list = sqlite.prepare(`
+    this.list = rawStatement(sqlite, `
       SELECT call_id, direction, remote_raw, remote_display, remote_e164, match_kind, customer_id, line,
         forwarded_by, offered_at, answered_at, ended_at, outcome
-      FROM calls ORDER BY offered_at DESC, rowid DESC LIMIT ?`).raw();
+      FROM calls ORDER BY offered_at DESC, rowid DESC LIMIT ?`, [
+      calls.callId, calls.direction, calls.remoteRaw, calls.remoteDisplay, calls.remoteE164, calls.matchKind, calls.customerId, calls.line,
+      calls.forwardedBy, calls.offeredAt, calls.answeredAt, calls.endedAt, calls.outcome,
+    ]);
   }
 
   /** An offered call, with the few fields of its lookup it keeps (offeredMatch). */
@@ -67,7 +70,7 @@ export class CallService {
    * hear a CANCEL, otherwise it was missed (e.g. answered elsewhere or timed out).
    */
   progress(callId: string, event: CallEvent, customerId?: string | null): boolean {
-    const row = this.get.get(callId) as [string | null, CallOutcome | null] | undefined;
+    const row = this.get.get(callId);
     if (!row) return false;
     const [answeredAt, outcome] = row;
     const at = this.now().toISOString();
@@ -100,7 +103,7 @@ export class CallService {
   }
 
   recent(limit = 100): CallRecord[] {
-    return (this.list.all(limit) as Row[]).map(([callId, direction, remoteRaw, remoteDisplay, remoteE164, matchKind, customerId, line, forwardedBy, offeredAt, answeredAt, endedAt, outcome]) => ({
+    return this.list.all(limit).map(([callId, direction, remoteRaw, remoteDisplay, remoteE164, matchKind, customerId, line, forwardedBy, offeredAt, answeredAt, endedAt, outcome]) => ({
       callId, direction, remoteRaw, remoteDisplay, remoteE164, matchKind, customerId, line, forwardedBy, offeredAt, answeredAt, endedAt, outcome,
     }));
   }

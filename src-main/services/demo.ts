@@ -7,6 +7,7 @@ import type { Store } from '../db/store';
 import { openConnection } from '../db/store';
 import { Importer } from './import/importer';
 import { getMeta, setMeta } from '../db/queries/meta';
+import { computed, pluckStatement } from '../db/queries/typed';
 
 export const DEMO_CUSTOMERS = 10_000;
 
@@ -22,7 +23,7 @@ export function demoInfo(store: Store): DemoInfo | null {
 
 export async function ensureDemoData(store: Store, opts: { hubConfigured: boolean; customers?: number }): Promise<DemoInfo | null> {
   if (opts.hubConfigured) return demoInfo(store);
-  const count = store.sqlite.prepare('SELECT count(*) FROM customers').pluck().get() as number;
+  const count = pluckStatement(store.sqlite, 'SELECT count(*) FROM customers', computed<number>()).get()!;
   if (count > 0) return demoInfo(store);
   const dir = mkdtempSync(join(tmpdir(), 'pronto-demo-'));
   try {

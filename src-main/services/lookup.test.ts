@@ -4,7 +4,7 @@ import { Importer } from './import/importer';
 import { LookupService } from './lookup';
 import { SearchService } from './search';
 import { LookupResult } from '../../src-shared/pop/schema';
-import { writeFixtures, tempDir } from '../test-support/fixtures';
+import { writeFixtures, tempDir } from '../../test-support/desktop/fixtures';
 import { deferIndexes, finishDeferredIndexes } from '../db/queries/indexes';
 
 let store: Store;

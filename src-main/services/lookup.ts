@@ -1,11 +1,11 @@
 // Caller lookup: raw identity → match kind → (for one customer) the pop, assembled in one call
 // from the local store. Nothing here touches the network: the pop never waits on the hub.
 import type { Sqlite } from '../db/store';
-import { preparePopQueries, POP_PURCHASES, type AccountRow, type CreditRow, type CustomerRow, type PopQueries, type PurchaseRow } from '../db/queries/pop';
+import { preparePopQueries, POP_PURCHASES, type PopQueries, type PurchaseRow } from '../db/queries/pop';
 import { parseIdentity, identityUser } from '../../src-shared/phone/identity';
 import type { Region } from '../../src-shared/phone/normalize';
 import { toMajor } from '../../src-shared/money';
-import type { Candidate, CreditStatus, LookupResult, Pop, Purchase } from '../../src-shared/pop/schema';
+import type { Candidate, LookupResult, Pop, Purchase } from '../../src-shared/pop/schema';
 import type { Offer } from '../../src-shared/offers/schema';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -49,14 +49,14 @@ export class LookupService {
     let normalized: string | null = null;
     let ids: string[] | null = null;
     if (E164.test(user)) {
-      ids = this.q.customerIdsByPhone.all(user) as string[];
+      ids = this.q.customerIdsByPhone.all(user);
       if (ids.length) normalized = user;
     }
     if (!normalized) {
       const parsed = parseIdentity(identity, region);
       if (parsed.kind !== 'number') return { query, normalized: null, match: parsed.kind, candidates: [], pop: null };
       normalized = parsed.e164;
-      ids = this.q.customerIdsByPhone.all(normalized) as string[];
+      ids = this.q.customerIdsByPhone.all(normalized);
     }
     if (!ids || ids.length === 0) return { query, normalized, match: 'none', candidates: [], pop: null };
     if (ids.length === 1) {
@@ -68,19 +68,19 @@ export class LookupService {
       }
     }
     const byPhone = this.historyReady() ? this.q.candidatesByPhone : this.q.candidatesByPhoneNoHistory;
-    const candidates = (byPhone.all(normalized) as [string, string, string, string, string | null][]).map(
+    const candidates = byPhone.all(normalized).map(
       ([customerId, name, company, country, lastPurchaseAt]) => ({ customerId, name, company, country, lastPurchaseAt }),
     );
     return { query, normalized, match: 'multiple', candidates, pop: null };
   }
 
   private popNow(customerId: string): Pop | null {
-    const r = this.q.customer.get(customerId) as CustomerRow | undefined;
+    const r = this.q.customer.get(customerId);
     if (!r) return null;
     const [cid, name, company, email, segment, region, country] = r;
-    const acc = this.q.account.get(cid) as AccountRow | undefined;
-    const cr = this.q.credit.get(cid) as CreditRow | undefined;
-    const phones = (this.q.phones.all(cid) as [string, string][]).map(([e164, label]) => ({ e164, label }));
+    const acc = this.q.account.get(cid);
+    const cr = this.q.credit.get(cid);
+    const phones = this.q.phones.all(cid).map(([e164, label]) => ({ e164, label }));
     const account = !acc ? null : {
       balance: toMajor(acc[0], acc[1]),
       currency: acc[1],
@@ -96,7 +96,7 @@ export class LookupService {
       currency: cr[1],
       available: toMajor(cr[0] - (acc && acc[1] === cr[1] ? acc[0] : 0), cr[1]),
       paymentTerms: cr[2],
-      status: cr[3] as CreditStatus,
+      status: cr[3],
       riskClass: cr[4],
       reviewedAt: cr[5],
     };
@@ -104,7 +104,7 @@ export class LookupService {
     // means scanning them all: the pop stays instant and says the history is still coming. The
     // same while a hub snapshot is being copied in (its purchases are copied last).
     const historyPending = !this.historyReady();
-    const rows = historyPending ? [] : this.q.purchases.all(cid) as PurchaseRow[];
+    const rows: PurchaseRow[] = historyPending ? [] : this.q.purchases.all(cid);
     const shown = rows.length > POP_PURCHASES ? rows.slice(0, POP_PURCHASES) : rows;
     const names = rows.length ? this.productNames() : this.names;
     const purchases: Purchase[] = shown.map(([orderId, sku, quantity, amountMinor, currency, purchasedAt]) => ({
@@ -125,7 +125,7 @@ export class LookupService {
       last = rows[0]?.[5] ?? null;
       first = rows[rows.length - 1]?.[5] ?? null;
     } else {
-      const t = this.q.totals.get(cutoff, cid) as [number, number | null, number, string, string];
+      const t = this.q.totals.get(cutoff, cid)!;
       [sum, count, first, last] = [t[0], t[2], t[3], t[4]];
       last12 = t[1] ?? 0;
     }
@@ -159,7 +159,7 @@ export class LookupService {
    * index itself is re-checked only when the schema has changed.
    */
   private historyReady(): boolean {
-    const [v, copying] = this.q.historyState.get() as [number, number | null];
+    const [v, copying] = this.q.historyState.get()!;
     if (v !== this.schemaVersion) {
       this.schemaVersion = v;
       this.hasHistoryIndex = this.q.historyIndex.get() !== undefined;
@@ -169,9 +169,9 @@ export class LookupService {
 
   /** sku → product name, reloaded only when the products table has changed since the last pop. */
   private productNames(): Map<string, string> {
-    const v = this.q.productsVersion.get() as string | undefined;
+    const v = this.q.productsVersion.get();
     if (v === undefined || v !== this.namesVersion) {
-      this.names = new Map(this.q.productNames.all() as [string, string][]);
+      this.names = new Map(this.q.productNames.all());
       this.namesVersion = v;
     }
     return this.names;

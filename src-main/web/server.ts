@@ -7,9 +7,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HTTP_API_PREFIX, WS_EVENTS_PATH } from '../../src-shared/api/bridge';
-import type { App } from '../api/handlers';
-import { ApiError } from '../api/errors';
-import { startCallClock } from '../api/call-clock';
+import { CSP } from '../../src-shared/api/csp';
+import type { DesktopApi } from '../api/desktop-api';
+import { createCallPath, httpStatus } from '../api/call-path';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -25,21 +25,16 @@ const MIME: Record<string, string> = {
   '.mp3': 'audio/mpeg',
 };
 
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
-  "media-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; " +
-  "form-action 'none'; frame-ancestors 'none'";
-
 const MAX_BODY = 64 * 1024;
-/** Method calls slower than this are logged (PRONTO_SLOW_API_MS). */
-const SLOW_API_MS = Number(process.env.PRONTO_SLOW_API_MS) > 0 ? Number(process.env.PRONTO_SLOW_API_MS) : 50;
 
 export interface WebHostOptions {
-  app: App;
+  app: DesktopApi;
   rendererDir: string;
   port: number;
   host?: string;
   log?: (line: string) => void;
+  /** Method calls slower than this are logged (PRONTO_SLOW_API_MS; default 50). */
+  slowApiMs?: number;
 }
 
 export interface WebHost {
@@ -76,25 +71,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     res.end(json);
   };
 
-  /** One method call, for both transports: the reply envelope and its HTTP status. */
-  const callApi = async (method: string, input: unknown): Promise<{ status: number; body: { ok: boolean; result?: unknown; error?: { code: string; message: string } } }> => {
-    const clock = startCallClock();
-    try {
-      const pending = opts.app.dispatch(method, input); // runs on this thread up to its first await
-      clock.returned();
-      return { status: 200, body: { ok: true, result: await pending } };
-    } catch (err) {
-      if (err instanceof ApiError) {
-        return { status: err.code === 'unknown_method' ? 404 : 400, body: { ok: false, error: { code: err.code, message: err.message } } };
-      }
-      log(`api ${method} failed: ${(err as Error).stack ?? String(err)}`);
-      return { status: 500, body: { ok: false, error: { code: 'internal', message: 'internal error (see the host log)' } } };
-    } finally {
-      // every call runs on this one thread: a slow one delays the next pop
-      const ms = clock.ms();
-      if (ms >= SLOW_API_MS) log(`slow api ${method}: ${ms.toFixed(1)} ms (${clock.explain()})`);
-    }
-  };
+  const callApi = createCallPath(opts.app, { log, slowMs: opts.slowApiMs ?? 50 });
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, method: string): Promise<void> => {
     if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'bad_request', message: 'use POST' } });
@@ -114,8 +91,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     } catch {
       return send(res, 400, { ok: false, error: { code: 'bad_request', message: 'body is not valid JSON' } });
     }
-    const r = await callApi(method, input);
-    send(res, r.status, r.body);
+    const reply = await callApi(method, input);
+    send(res, httpStatus(reply), reply);
   };
 
   const serveStatic = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
@@ -187,8 +164,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (!msg || typeof msg !== 'object' || typeof msg.id !== 'number' || typeof msg.method !== 'string') return;
-    const { body } = await callApi(msg.method, msg.input ?? {});
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id, ...body }));
+    const reply = await callApi(msg.method, msg.input ?? {});
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id, ...reply }));
   };
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {

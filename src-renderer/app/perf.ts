@@ -24,7 +24,7 @@ export function markRequested(): void {
 
 /**
  * A softphone call's pop: the strip's figure counts from its INVITE (null: no figure). No generic
- * marks: the call has its own (telephony/popLink), and clearing marks by name scans them all.
+ * marks: the call has its own (telephony/popMarks), and clearing marks by name scans them all.
  */
 export function setRequestedAt(at: number | null): void {
   requested = at === null ? null : { at, marked: false };

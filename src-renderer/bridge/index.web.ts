@@ -11,13 +11,13 @@ import { HTTP_API_PREFIX, WS_EVENTS_PATH, type ProntoBridge, type Unsubscribe } 
 import {
   events,
   isEventName,
-  methods,
   type EventName,
   type EventPayload,
   type Input,
   type MethodName,
   type Output,
 } from '../../src-shared/api/contract';
+import { readReply } from '../../src-shared/api/envelope';
 import { BridgeError } from './errors';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting';
@@ -212,29 +212,15 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
     } catch {
       throw new BridgeError('bad_response', `${method}: HTTP ${res.status} without a JSON body`);
     }
-    // an error envelope with a 2xx status is still an error; a 4xx/5xx "ok" is not a result
-    const e = envelope as Envelope;
-    return { envelope: res.ok || !e || e.ok !== true ? e : { ...e, ok: false }, status: res.status };
+    // readReply: an error envelope with a 2xx status is still an error; a 4xx/5xx "ok" is not a result
+    return { envelope: envelope as Envelope, status: res.status };
   }
 
   async function invoke<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>> {
     const body = JSON.stringify(input ?? {});
     const overSocket = viaSocket(method, body);
     const { envelope, status } = overSocket ? { envelope: await overSocket, status: 200 } : await viaHttp(method, body);
-    if (envelope && envelope.ok === true) {
-      const parsed = methods[method].output.safeParse(envelope.result);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0];
-        const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid';
-        throw new BridgeError('bad_response', `${method}: the host answered outside the contract (${where})`);
-      }
-      return parsed.data as Output<M>;
-    }
-    const e = envelope?.error;
-    throw new BridgeError(
-      typeof e?.code === 'string' ? e.code : `http_${status}`,
-      typeof e?.message === 'string' ? e.message : `${method} failed with HTTP ${status}`,
-    );
+    return readReply(method, envelope, status);
   }
 
   return {

@@ -1,15 +1,16 @@
 // Keeps the case panel in step with the pop: a call's pop opens that call's draft; the customer
 // found for an unknown caller (search, chooser, new contact) is linked to it; a customer opened
 // without a call gets a draft of their own (or the one left open for them).
-// Softphone calls: their SIP Call-ID comes from telephony/popLink; when the softphone says a call
-// ended, its case goes into wrap-up. Simulated calls get a `sim-…` call id of their own.
+// Softphone calls: their SIP Call-ID comes from pop/callPops; when the softphone says a call
+// ended, its case goes into wrap-up (cases/callCases.ts ends the cases not on screen). Simulated
+// calls get a `sim-…` call id of their own.
 //
 // Off the pop path: a call's draft is started POP_SETTLE_MS after its pop went on screen (the pop
 // paints first), at once when the call is answered. A pop replaced before then (calls ringing in
 // a burst, each newer one on screen for a moment) gets no draft of its own; until the draft is on
 // screen the case panel does not take typing (see CasePanel's `waiting`).
 import { usePop, type CallState, type SelectedState } from '../pop/store';
-import { callOfPop } from '../telephony/popLink';
+import { callOfPop } from '../pop/callPops';
 import { getCall, useTelephony } from '../telephony/store';
 import { bridge } from '../bridge';
 import { newSimCallId, useCases } from './store';

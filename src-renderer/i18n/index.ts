@@ -60,6 +60,11 @@ export function useT(): (key: StringKey, vars?: Vars) => string {
   return (key, vars) => translate(lang, key, vars);
 }
 
+/** The same `t()` outside React (notifications, texts the softphone writes into a card). */
+export function t(key: StringKey, vars?: Vars): string {
+  return translate(useLang.getState().lang, key, vars);
+}
+
 // ---- Intl formatting, cached per language ----------------------------------------------
 
 const defaultLocales: Record<Lang, string> = { en: 'en-GB', it: 'it-IT' };

@@ -8,7 +8,7 @@ import { PhoneIcon } from '../app/icons';
 import { displayPhone } from '../pop/phone';
 import { softphone } from './softphone';
 import { foldCalls, orderCalls, useTelephony, type CallView } from './store';
-import { useTT, type TelKey } from './strings';
+import { useT, type StringKey } from '../i18n';
 
 // One clock for every card's timer: all of them tick in the same task, so ~20 ringing cards are
 // one React commit (and one layout) per second, not twenty.
@@ -61,7 +61,7 @@ function readableNumber(call: CallView): string {
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
 function Keypad({ call }: { call: CallView }) {
-  const t = useTT();
+  const t = useT();
   return (
     <div className="keypad" data-testid="call-keypad">
       <div className="keypad-keys">
@@ -77,7 +77,7 @@ function Keypad({ call }: { call: CallView }) {
 }
 
 function TransferForm({ call }: { call: CallView }) {
-  const t = useTT();
+  const t = useT();
   const [target, setTarget] = useState('');
   const blind = (e: FormEvent) => {
     e.preventDefault();
@@ -113,8 +113,8 @@ function TransferForm({ call }: { call: CallView }) {
   );
 }
 
-const stateKey: Record<CallView['state'], TelKey> = { ringing: 'call.ringing', active: 'call.active', held: 'call.held', ended: 'call.ended' };
-const endKey: Record<NonNullable<CallView['endReason']>, TelKey> = {
+const stateKey: Record<CallView['state'], StringKey> = { ringing: 'call.ringing', active: 'call.active', held: 'call.held', ended: 'call.ended' };
+const endKey: Record<NonNullable<CallView['endReason']>, StringKey> = {
   cancelled: 'call.end.cancelled',
   declined: 'call.end.declined',
   ended: 'call.end.ended',
@@ -136,7 +136,7 @@ function CallTimer({ since, until }: { since: number; until: number | null }) {
 }
 
 export const CallCard = memo(function CallCard({ call, shown }: { call: CallView; shown: boolean }) {
-  const t = useTT();
+  const t = useT();
   const [panel, setPanel] = useState<'none' | 'keypad' | 'transfer'>('none');
   const live = call.state !== 'ended';
   const inCall = call.state === 'active' || call.state === 'held';
@@ -327,7 +327,7 @@ const sameCounts = (a: FoldCounts, b: FoldCounts): boolean => a.more === b.more 
  * half a second. Mounted only while something is folded: it starts from the live counts.
  */
 function FoldRow({ counts, expanded, onToggle }: { counts: FoldCounts; expanded: boolean; onToggle: () => void }) {
-  const t = useTT();
+  const t = useT();
   const { more, ringing } = useSettled(counts, 500, sameCounts);
   return (
     <li className="call-more">
@@ -347,7 +347,7 @@ function FoldRow({ counts, expanded, onToggle }: { counts: FoldCounts; expanded:
 }
 
 export function CallCards() {
-  const t = useTT();
+  const t = useT();
   const calls = useTelephony((s) => s.calls);
   const shownId = useTelephony((s) => s.shownId);
   const [expanded, setExpanded] = useState(false);

@@ -2,7 +2,7 @@
 // calls can reach them. Test hook: data-testid="sip-registration" data-state data-reason.
 import { useEffect, useState } from 'react';
 import { useTelephony, type RegState } from './store';
-import { useTT } from './strings';
+import { useT } from '../i18n';
 
 function useCountdown(until: number | null): number | null {
   const [now, setNow] = useState(() => Date.now());
@@ -14,7 +14,7 @@ function useCountdown(until: number | null): number | null {
   return until === null ? null : Math.max(0, Math.ceil((until - now) / 1000));
 }
 
-export function regLabel(reg: RegState, t: ReturnType<typeof useTT>, seconds: number | null): string {
+export function regLabel(reg: RegState, t: ReturnType<typeof useT>, seconds: number | null): string {
   switch (reg.kind) {
     case 'unconfigured':
       return t('reg.unconfigured');
@@ -32,7 +32,7 @@ export function regLabel(reg: RegState, t: ReturnType<typeof useTT>, seconds: nu
 }
 
 export function RegistrationBadge() {
-  const t = useTT();
+  const t = useT();
   const reg = useTelephony((s) => s.reg);
   const user = useTelephony((s) => s.config?.user ?? '');
   const seconds = useCountdown(reg.kind === 'connecting' ? reg.retryAt : null);

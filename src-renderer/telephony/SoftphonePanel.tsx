@@ -5,11 +5,12 @@ import { PhoneIcon } from '../app/icons';
 import { displayPhone } from '../pop/phone';
 import { usePop } from '../pop/store';
 import { CallCards } from './CallCards';
-import { callOfPop, markPaintedNextFrame } from './popLink';
+import { callOfPop } from '../pop/callPops';
+import { markPaintedNextFrame } from './popMarks';
 import { softphone } from './softphone';
 import { SoftphoneSettings } from './SoftphoneSettings';
 import { useTelephony } from './store';
-import { useTT } from './strings';
+import { useT } from '../i18n';
 import './telephony.css';
 
 /** Marks `pop-painted:<callId>` in the frame after React committed a softphone call's pop. */
@@ -24,7 +25,7 @@ function PopPaintProbe() {
 }
 
 function DialBox() {
-  const t = useTT();
+  const t = useT();
   const [number, setNumber] = useState('');
   const registered = useTelephony((s) => s.reg.kind === 'registered');
   const selected = usePop((s) => s.selected);
@@ -64,7 +65,7 @@ function DialBox() {
                 data-phone={p.e164}
                 disabled={!registered}
                 title={registered ? p.label : t('dial.notReady')}
-                onClick={() => void softphone.dial(p.e164, { customerId: pop.customer.customerId })}
+                onClick={() => void softphone.dial(p.e164, { customerId: pop.customer.customerId, customerName: pop.customer.name })}
               >
                 <PhoneIcon size={12} /> <span className="num">{displayPhone(p.e164)}</span>
                 {p.label && <span className="muted">{p.label}</span>}
@@ -78,7 +79,7 @@ function DialBox() {
 }
 
 export function SoftphonePanel() {
-  const t = useTT();
+  const t = useT();
   const settingsOpen = useTelephony((s) => s.settingsOpen);
   // wrong credentials or settings: the form opens by itself (not set up at all: the badge offers it)
   const unconfigured = useTelephony((s) => s.reg.kind === 'failed' && s.reg.reason !== 'other');

@@ -7,7 +7,7 @@ import { chooseDevices, refreshDevices, testRinger } from './media';
 import { requestNotifyPermission } from './notify';
 import { softphone } from './softphone';
 import { useTelephony } from './store';
-import { useTT } from './strings';
+import { useT } from '../i18n';
 
 type Form = { server: string; uri: string; user: string; password: string; displayName: string; region: string };
 
@@ -18,7 +18,7 @@ function toForm(c: SoftphoneConfig | null): Form {
 }
 
 export function SoftphoneSettings() {
-  const t = useTT();
+  const t = useT();
   const config = useTelephony((s) => s.config);
   const configError = useTelephony((s) => s.configError);
   const devices = useTelephony((s) => s.devices);

@@ -1,7 +1,7 @@
 // sip.js parses every SIP header with a PEG parser that rebuilds its tables on each call (~9 ms
 // per INVITE on the main thread, ~20 ms per ringing call). vendor/sip-grammar.js is the same
 // parser with its tables built once; installing it swaps Grammar.parse (sip.js calls it through
-// the namespace object, at call time). Equivalence: e2e/telephony-sipgrammar.test.ts.
+// the namespace object, at call time). Equivalence: test-int/telephony-sipgrammar.test.ts.
 import { Grammar } from 'sip.js';
 import { parse as hoistedParse } from './vendor/sip-grammar.js';
 

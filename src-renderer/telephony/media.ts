@@ -1,5 +1,7 @@
 // Audio around the calls: the ring tone (WebAudio, no asset), the remote audio elements with the
-// chosen speaker (setSinkId where the browser has it), the microphone choice, device lists.
+// chosen speaker (setSinkId where the browser has it), the microphone choice, device lists,
+// and a call's RTP counters.
+import { Web, type Session } from 'sip.js';
 import { useTelephony, type Devices } from './store';
 
 const DEVICE_KEY = 'pronto.softphone.devices';
@@ -127,6 +129,49 @@ export function stopRemote(callId: string): void {
   el.srcObject = null;
   el.remove();
   elements.delete(callId);
+}
+
+export interface RtpCounts {
+  rtpIn: number;
+  rtpOut: number;
+  /** Cumulative inbound audio energy: grows while we hear sound (e2e checks audio flows). */
+  energyIn: number;
+}
+
+/**
+ * An answered call's audio: plays its remote stream (again when a track arrives) and polls its
+ * RTP counters once a second for the card. Returns the poll timer (null: no WebRTC media).
+ */
+export function startCallMedia(callId: string, session: Session, onStats: (counts: RtpCounts) => void): ReturnType<typeof setInterval> | null {
+  const sdh = session.sessionDescriptionHandler;
+  if (!(sdh instanceof Web.SessionDescriptionHandler)) return null;
+  playRemote(callId, sdh.remoteMediaStream);
+  sdh.peerConnectionDelegate = {
+    ontrack: () => {
+      try {
+        playRemote(callId, sdh.remoteMediaStream);
+      } catch (err) {
+        console.warn('pronto softphone: ontrack failed', err);
+      }
+    },
+  };
+  const poll = async () => {
+    const pc = sdh.peerConnection;
+    if (!pc) return;
+    let rtpIn = 0;
+    let rtpOut = 0;
+    let energyIn = 0;
+    const stats = await pc.getStats();
+    stats.forEach((r: { type?: string; kind?: string; packetsReceived?: number; packetsSent?: number; totalAudioEnergy?: number }) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+        rtpIn += r.packetsReceived ?? 0;
+        energyIn += r.totalAudioEnergy ?? 0;
+      }
+      if (r.type === 'outbound-rtp' && r.kind === 'audio') rtpOut += r.packetsSent ?? 0;
+    });
+    onStats({ rtpIn, rtpOut, energyIn });
+  };
+  return setInterval(() => void poll().catch(() => {}), 1000);
 }
 
 // ---- devices -----------------------------------------------------------------------------

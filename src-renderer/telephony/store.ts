@@ -1,5 +1,5 @@
 // View state of the softphone: registration, one entry per call, devices. Plain data only;
-// the sip.js objects live in softphone.ts. The header badge and the call cards render this.
+// the sip.js objects live in callSession.ts. The header badge and the call cards render this.
 import { create } from 'zustand';
 import type { SoftphoneConfig } from '../../src-shared/api/contract';
 import type { LookupResult } from '../../src-shared/pop/schema';

@@ -1,10 +1,20 @@
 // What the renderer holds: the contract, carried by whichever host it runs in.
 import type { EventName, EventPayload, Input, MethodName, Output } from './contract';
+import type { Reply } from './envelope';
 
 export type Unsubscribe = () => void;
 
 export interface ProntoBridge {
   invoke<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe;
+}
+
+/**
+ * What the Electron preload exposes: calls answer with the host's reply envelope as it came (an
+ * object crosses contextBridge intact; an Error's code would not), read by the renderer with readReply.
+ */
+export interface ExposedBridge {
+  invoke(method: MethodName, input: unknown): Promise<Reply>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe;
 }
 

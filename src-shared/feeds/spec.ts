@@ -3,18 +3,27 @@
 import { isCurrencyCode, parseMinor } from '../money';
 import { parseIsoDate, parseIsoInstant } from '../dates';
 import { isRegion, toE164, type Region } from '../phone/normalize';
-import { CreditStatus } from '../pop/schema';
+import { ACCOUNT_FIELDS, CreditStatus, CREDIT_FIELDS, CUSTOMER_FIELDS, PRODUCT_FIELDS, PURCHASE_FIELDS, feedColumns, type DataOf } from '../entities/fields';
 
-export const FEED_COLUMNS = {
-  customers: ['customer_id', 'name', 'company', 'email', 'segment', 'region', 'country', 'phones', 'created_at'],
-  products: ['sku', 'name', 'category', 'family', 'tier', 'price', 'currency', 'margin'],
-  purchases: ['order_id', 'customer_id', 'sku', 'quantity', 'amount', 'currency', 'purchased_at'],
-  accounts: ['customer_id', 'balance', 'currency', 'overdue_amount', 'oldest_due_date', 'last_payment_at', 'last_payment_amount'],
-  credit: ['customer_id', 'credit_limit', 'currency', 'payment_terms', 'status', 'risk_class', 'reviewed_at'],
+/** Each feed's fields (src-shared/entities/fields.ts), in column order. */
+export const FEED_FIELDS = {
+  customers: CUSTOMER_FIELDS,
+  products: PRODUCT_FIELDS,
+  purchases: PURCHASE_FIELDS,
+  accounts: ACCOUNT_FIELDS,
+  credit: CREDIT_FIELDS,
 } as const;
 
-export type FeedKind = keyof typeof FEED_COLUMNS;
-export const FEED_KINDS = Object.keys(FEED_COLUMNS) as FeedKind[];
+export type FeedKind = keyof typeof FEED_FIELDS;
+export const FEED_KINDS = Object.keys(FEED_FIELDS) as FeedKind[];
+/** The columns of each feed (CSV header, NDJSON keys), from its fields. */
+export const FEED_COLUMNS: { readonly [K in FeedKind]: readonly string[] } = {
+  customers: feedColumns(FEED_FIELDS.customers),
+  products: feedColumns(FEED_FIELDS.products),
+  purchases: feedColumns(FEED_FIELDS.purchases),
+  accounts: feedColumns(FEED_FIELDS.accounts),
+  credit: feedColumns(FEED_FIELDS.credit),
+};
 /** Import order when several feeds arrive together: referenced data first. */
 export const FEED_ORDER: FeedKind[] = ['products', 'customers', 'purchases', 'accounts', 'credit'];
 
@@ -30,29 +39,15 @@ export interface FieldError {
   reason: string;
 }
 
-export interface CustomerRow {
-  customerId: string; name: string; company: string; email: string; segment: string;
-  region: string; country: string; createdAt: string | null;
-  phones: { e164: string; label: string; raw: string }[];
+// The rows the readers produce: the fields of src-shared/entities/fields.ts (= the sync's entity data).
+export type CustomerRow = DataOf<typeof CUSTOMER_FIELDS> & {
   /** The phones' search text, when worked out before the writer (the import's parse worker). */
   searchPhones?: string;
-}
-export interface ProductRow {
-  sku: string; name: string; category: string; family: string; tier: number;
-  priceMinor: number; currency: string; margin: number;
-}
-export interface PurchaseRow {
-  orderId: string; customerId: string; sku: string; quantity: number;
-  amountMinor: number; currency: string; purchasedAt: string;
-}
-export interface AccountRow {
-  customerId: string; balanceMinor: number; currency: string; overdueMinor: number;
-  oldestDueDate: string | null; lastPaymentAt: string | null; lastPaymentMinor: number | null;
-}
-export interface CreditRow {
-  customerId: string; creditLimitMinor: number; currency: string; paymentTerms: string;
-  status: CreditStatus; riskClass: string; reviewedAt: string | null;
-}
+};
+export type ProductRow = DataOf<typeof PRODUCT_FIELDS>;
+export type PurchaseRow = DataOf<typeof PURCHASE_FIELDS>;
+export type AccountRow = DataOf<typeof ACCOUNT_FIELDS>;
+export type CreditRow = DataOf<typeof CREDIT_FIELDS>;
 export interface FeedRows {
   customers: CustomerRow; products: ProductRow; purchases: PurchaseRow; accounts: AccountRow; credit: CreditRow;
 }
@@ -74,6 +69,7 @@ class Reader {
   }
   id(col: string): string {
     const v = this.text(col, { required: true, max: 64 });
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
     if (v && /[\s\u0000-\u001f]/.test(v)) this.fail(col, `"${v}" contains spaces or control characters`);
     return v;
   }

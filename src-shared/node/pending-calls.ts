@@ -1,5 +1,5 @@
-// Requests to a worker thread that are answered by id (the sync thread, the checkpoint worker,
-// the call writer): each waits for its answer, and all of them fail at once if the thread ends.
+// Requests to a worker thread that are answered by id (worker-host.ts, for every worker): each
+// waits for its answer, and all of them fail at once if the thread ends.
 export class PendingCalls<T> {
   private waiting = new Map<number, { resolve(v: T): void; reject(e: Error): void }>();
   private nextId = 1;

@@ -2,12 +2,12 @@
 // This is the wire shape of `pronto lookup --json` and of the bridge; amounts in major units.
 import { z } from 'zod';
 import { Offer } from '../offers/schema';
+import { CUSTOMER_FIELDS, CreditStatus, dataSchema } from '../entities/fields';
 
 export const MatchKind = z.enum(['single', 'multiple', 'none', 'withheld', 'invalid']);
 export type MatchKind = z.infer<typeof MatchKind>;
 
-export const CreditStatus = z.enum(['ok', 'watch', 'hold', 'blocked']);
-export type CreditStatus = z.infer<typeof CreditStatus>;
+export { CreditStatus };
 
 export const Candidate = z.object({
   customerId: z.string(),
@@ -21,16 +21,12 @@ export type Candidate = z.infer<typeof Candidate>;
 
 export const Phone = z.object({ e164: z.string(), label: z.string() });
 
-export const Customer = z.object({
-  customerId: z.string(),
-  name: z.string(),
-  company: z.string(),
-  email: z.string(),
-  segment: z.string(),
-  region: z.string(),
-  country: z.string(),
-  phones: z.array(Phone),
-});
+/**
+ * The customer's fields (src-shared/entities/fields.ts) less those the pop does not show, phones
+ * without their raw text. A new customer field shows up here: read it in the pop's customer
+ * query (src-main/db/queries/pop.ts) or name it in the omit list.
+ */
+export const Customer = dataSchema(CUSTOMER_FIELDS).omit({ createdAt: true, phones: true }).extend({ phones: z.array(Phone) });
 export type Customer = z.infer<typeof Customer>;
 
 export const Account = z.object({

@@ -49,6 +49,7 @@ import { z } from 'zod';
 import { isHlc } from './hlc';
 import { isRegion, toE164 } from '../phone/normalize';
 import { CaseSubmitPayload } from '../cases/schema';
+import { ACCOUNT_FIELDS, CREDIT_FIELDS, CUSTOMER_FIELDS, Instant, PRODUCT_FIELDS, PURCHASE_FIELDS, dataSchema } from '../entities/fields';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -59,70 +60,23 @@ export const PULL_MAX_LIMIT = 200_000;
 export const PUSH_MAX_MUTATIONS = 1000;
 
 // ---------------------------------------------------------------------------------------------
-// Entities and their `data` (field names are those of src-shared/feeds/spec.ts row types)
+// Entities and their `data`. The five bulk entities' fields are defined once, in
+// src-shared/entities/fields.ts (the feed rows of src-shared/feeds/spec.ts have the same fields).
 
 export const ENTITIES = ['customer', 'product', 'purchase', 'account', 'credit', 'note', 'contact', 'case', 'disposition', 'offerModel'] as const;
 export const Entity = z.enum(ENTITIES);
 export type Entity = z.infer<typeof Entity>;
 
-const Instant = z.string().describe('ISO 8601 UTC instant');
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const Minor = z.number().int().describe('integer minor units of `currency`');
-const Currency = z.string().regex(/^[A-Z]{3}$/);
-
 /** customer — key: customerId. Phones are part of the customer and replaced with it. */
-export const CustomerData = z.object({
-  customerId: z.string(),
-  name: z.string(),
-  company: z.string(),
-  email: z.string(),
-  segment: z.string(),
-  region: z.string(),
-  country: z.string(),
-  createdAt: Instant.nullable(),
-  phones: z.array(z.object({ e164: z.string(), label: z.string(), raw: z.string() })),
-});
+export const CustomerData = dataSchema(CUSTOMER_FIELDS);
 /** product — key: sku. Visible to everyone. */
-export const ProductData = z.object({
-  sku: z.string(),
-  name: z.string(),
-  category: z.string(),
-  family: z.string(),
-  tier: z.number().int(),
-  priceMinor: Minor,
-  currency: Currency,
-  margin: z.number(),
-});
+export const ProductData = dataSchema(PRODUCT_FIELDS);
 /** purchase — key: purchaseKey(orderId, sku) = `${orderId} ${sku}` (ids never contain spaces). */
-export const PurchaseData = z.object({
-  orderId: z.string(),
-  customerId: z.string(),
-  sku: z.string(),
-  quantity: z.number().int(),
-  amountMinor: Minor,
-  currency: Currency,
-  purchasedAt: Instant,
-});
+export const PurchaseData = dataSchema(PURCHASE_FIELDS);
 /** account — key: customerId (one account per customer). */
-export const AccountData = z.object({
-  customerId: z.string(),
-  balanceMinor: Minor,
-  currency: Currency,
-  overdueMinor: Minor,
-  oldestDueDate: Day.nullable(),
-  lastPaymentAt: Instant.nullable(),
-  lastPaymentMinor: Minor.nullable(),
-});
+export const AccountData = dataSchema(ACCOUNT_FIELDS);
 /** credit — key: customerId (one set of credit terms per customer). */
-export const CreditData = z.object({
-  customerId: z.string(),
-  creditLimitMinor: Minor,
-  currency: Currency,
-  paymentTerms: z.string(),
-  status: z.enum(['ok', 'watch', 'hold', 'blocked']),
-  riskClass: z.string(),
-  reviewedAt: Instant.nullable(),
-});
+export const CreditData = dataSchema(CREDIT_FIELDS);
 /** note — key: noteId. The winning version (highest HLC) of an agent note on a customer. */
 export const NoteData = z.object({
   noteId: z.string(),

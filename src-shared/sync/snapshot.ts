@@ -5,7 +5,7 @@
 // it near 55k rows/s whatever the tuning. The hub builds a scope's snapshot once (`pronto-hub
 // snapshot build`, or `serve` when enough changed) and every new desktop of that scope copies it
 // in with INSERT … SELECT. The store's tables are in the file with the desktop's own schema
-// (STORE_DDL, indexes included), so into an empty store SQLite copies them record by record,
+// (node/store-ddl.ts, indexes included), so into an empty store SQLite copies them record by record,
 // indexes too, without re-sorting (its "transfer optimization": measured ≈ 5× faster than
 // row inserts on 1M purchases).
 //
@@ -80,51 +80,13 @@ export function snapshotColumns(table: SnapshotTable): string[] {
 }
 
 /**
- * The desktop store's tables as its migrations leave them (sqlite_master text, exactly: a test in
- * src-main/services/sync/snapshot.test.ts compares). Indexes are listed apart so a builder can
- * create them after loading. A desktop whose schema has moved on still reads the file: it then
- * copies column by column (slower, same result).
+ * The desktop store's tables the file carries with the store's own DDL, in creation order. The
+ * DDL itself is read from a store migrated in memory (node/store-ddl.ts storeDdl), not copied
+ * here. A desktop whose schema has moved on still reads the file: it then copies column by
+ * column (slower, same result).
  */
-export const STORE_DDL: Record<'customers' | 'customer_phones' | 'products' | 'purchases' | 'accounts' | 'credit_terms', { table: string; indexes: string[] }> = {
-  customers: {
-    table: "CREATE TABLE `customers` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`customer_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`company` text DEFAULT '' NOT NULL,\n\t`email` text DEFAULT '' NOT NULL,\n\t`segment` text DEFAULT '' NOT NULL,\n\t`region` text DEFAULT '' NOT NULL,\n\t`country` text NOT NULL,\n\t`created_at` text\n)",
-    indexes: ['CREATE UNIQUE INDEX `customers_customer_id` ON `customers` (`customer_id`)'],
-  },
-  customer_phones: {
-    table: "CREATE TABLE `customer_phones` (\n\t`customer_id` text NOT NULL,\n\t`e164` text NOT NULL,\n\t`label` text DEFAULT '' NOT NULL,\n\t`raw` text DEFAULT '' NOT NULL,\n\t`position` integer DEFAULT 0 NOT NULL,\n\tPRIMARY KEY(`customer_id`, `e164`)\n)",
-    indexes: [
-      'CREATE INDEX `customer_phones_e164` ON `customer_phones` (`e164`)',
-      'CREATE INDEX `customer_phones_customer` ON `customer_phones` (`customer_id`,`position`,`e164`,`label`)',
-    ],
-  },
-  products: {
-    table: "CREATE TABLE `products` (\n\t`sku` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`category` text DEFAULT '' NOT NULL,\n\t`family` text DEFAULT '' NOT NULL,\n\t`tier` integer DEFAULT 1 NOT NULL,\n\t`price_minor` integer NOT NULL,\n\t`currency` text NOT NULL,\n\t`margin` real DEFAULT 0 NOT NULL\n)",
-    indexes: [],
-  },
-  purchases: {
-    table: 'CREATE TABLE `purchases` (\n\t`order_id` text NOT NULL,\n\t`sku` text NOT NULL,\n\t`customer_id` text NOT NULL,\n\t`quantity` integer NOT NULL,\n\t`amount_minor` integer NOT NULL,\n\t`currency` text NOT NULL,\n\t`purchased_at` text NOT NULL,\n\tPRIMARY KEY(`order_id`, `sku`)\n)',
-    indexes: ['CREATE INDEX `purchases_customer_time` ON `purchases` (`customer_id`,`purchased_at`,`order_id`,`sku`,`quantity`,`amount_minor`,`currency`)'],
-  },
-  accounts: {
-    table: 'CREATE TABLE "accounts" (\n\t`customer_id` text PRIMARY KEY NOT NULL,\n\t`balance_minor` integer NOT NULL,\n\t`currency` text NOT NULL,\n\t`overdue_minor` integer DEFAULT 0 NOT NULL,\n\t`oldest_due_date` text,\n\t`last_payment_at` text,\n\t`last_payment_minor` integer\n) WITHOUT ROWID',
-    indexes: [],
-  },
-  credit_terms: {
-    table: "CREATE TABLE \"credit_terms\" (\n\t`customer_id` text PRIMARY KEY NOT NULL,\n\t`credit_limit_minor` integer NOT NULL,\n\t`currency` text NOT NULL,\n\t`payment_terms` text DEFAULT '' NOT NULL,\n\t`status` text NOT NULL,\n\t`risk_class` text DEFAULT '' NOT NULL,\n\t`reviewed_at` text\n) WITHOUT ROWID",
-    indexes: [],
-  },
-};
-export type StoreTable = keyof typeof STORE_DDL;
-
-/** The snapshot file's tables (the hub creates them, store indexes after loading; the desktop only reads). */
-export function snapshotDdl(): string {
-  return [
-    'CREATE TABLE snapshot_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
-    ...Object.values(STORE_DDL).map((d) => `${d.table};`),
-    'CREATE TABLE customer_search_phones (id INTEGER PRIMARY KEY, phones TEXT NOT NULL);',
-    'CREATE TABLE lines (seq INTEGER NOT NULL, line TEXT NOT NULL);',
-  ].join('\n');
-}
+export const STORE_TABLES = ['customers', 'customer_phones', 'products', 'purchases', 'accounts', 'credit_terms'] as const;
+export type StoreTable = (typeof STORE_TABLES)[number];
 
 /**
  * One query per table that finds the first row breaking a rule, and says which, naming the row

@@ -4,7 +4,7 @@
 // bucket; for a contact or no customer, the contact bucket) so colleagues see it in history.
 import { CaseSubmitPayload } from '../../../src-shared/sync/protocol';
 import { renderCase } from '../../feeds/render';
-import { contactBucket, inScope, regionBucket } from '../../scope';
+import { contactBucket, inScope } from '../../scope';
 import { defineKind, Rejection } from './types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,7 +2,7 @@
 // after the load was killed midway.
 import { afterEach, expect, it } from 'vitest';
 import { openStore } from '../store';
-import { tempDir } from '../../test-support/fixtures';
+import { tempDir } from '../../../test-support/desktop/fixtures';
 import { deferIndexes, finishDeferredIndexes, pendingIndexes, DEFERRED_INDEXES_KEY } from './indexes';
 
 const cleanups: (() => void)[] = [];

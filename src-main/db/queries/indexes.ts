@@ -4,6 +4,7 @@
 // at a million purchases). Every caller keeps the CREATE statements so a crash can finish the job.
 import type { Sqlite } from '../sqlite';
 import { deleteMeta, getMeta, setMeta } from './meta';
+import { computed, pluckStatement } from './typed';
 
 /**
  * meta key: CREATE statements of indexes a bulk load spread over several transactions (an
@@ -13,10 +14,10 @@ export const DEFERRED_INDEXES_KEY = 'deferred_indexes';
 
 /** Drops the named indexes that exist; returns their CREATE statements (to give to restoreIndexes). */
 export function dropIndexes(sqlite: Sqlite, names: readonly string[]): string[] {
-  const get = sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck();
+  const get = pluckStatement(sqlite, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", computed<string | null>());
   const dropped: string[] = [];
   for (const name of names) {
-    const sql = get.get(name) as string | undefined;
+    const sql = get.get(name);
     if (!sql) continue;
     sqlite.exec(`DROP INDEX "${name.replace(/"/g, '""')}"`);
     dropped.push(sql);

@@ -1,7 +1,9 @@
 import type { Sqlite } from '../sqlite';
+import { meta } from '../schema';
+import { pluckStatement } from './typed';
 
 export function getMeta(sqlite: Sqlite, key: string): string | null {
-  return (sqlite.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined) ?? null;
+  return pluckStatement(sqlite, 'SELECT value FROM meta WHERE key = ?', meta.value).get(key) ?? null;
 }
 
 export function setMeta(sqlite: Sqlite, key: string, value: string): void {

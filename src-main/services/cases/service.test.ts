@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { openStore, openConnection, type Store } from '../../db/store';
 import { Importer } from '../import/importer';
-import { App } from '../../api/handlers';
-import { writeFixtures, tempDir } from '../../test-support/fixtures';
+import { DesktopApi } from '../../api/desktop-api';
+import { writeFixtures, tempDir } from '../../../test-support/desktop/fixtures';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).reverse().forEach((c) => c()));
 
-async function setup(): Promise<{ store: Store; app: App; dir: string }> {
+async function setup(): Promise<{ store: Store; app: DesktopApi; dir: string }> {
   const fx = writeFixtures();
   const t = tempDir();
   const store = openStore(t.dir);
@@ -16,7 +16,7 @@ async function setup(): Promise<{ store: Store; app: App; dir: string }> {
   await new Importer(conn).importFiles(Object.values(fx.files));
   conn.close();
   cleanups.push(fx.cleanup, t.cleanup, () => store.close());
-  return { store, app: new App({ store, region: 'IT', host: 'web' }), dir: t.dir };
+  return { store, app: new DesktopApi({ store, region: 'IT', host: 'web' }), dir: t.dir };
 }
 
 describe('cases', () => {
@@ -100,7 +100,7 @@ describe('cases', () => {
     const reopened = openStore(dir);
     cleanups.push(() => reopened.close());
     expect(reopened.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-    const restored = new App({ store: reopened, region: 'IT', host: 'web' });
+    const restored = new DesktopApi({ store: reopened, region: 'IT', host: 'web' });
     const open = await restored.call('casesOpen', {});
     expect(open.map((x) => [x.caseId, x.notes])).toEqual([[c.caseId, 'Customer asks about invoice 2026-118']]);
   });

@@ -3,10 +3,18 @@
 // either the hub will hear about exactly this case, or nothing changed.
 import { randomUUID } from 'node:crypto';
 import type { Sqlite } from '../../db/store';
+import { cases, dispositions, offerOutcomes } from '../../db/schema';
+import { pluckStatement, rawStatement, type RowOf } from '../../db/queries/typed';
 import { Outbox } from '../sync/outbox';
 import type { Case, CaseEdit, CaseSubmitPayload, Disposition, OfferOutcome } from '../../../src-shared/cases/schema';
 
-type CaseRow = [string, string | null, string | null, string, number | null, string | null, string | null, string, string | null, string, Case['status'], Case['origin'], string, string, string | null, string | null];
+// The result columns of COLS (typed.ts checks the two agree when the statements are prepared).
+const CASE = [
+  cases.caseId, cases.customerId, cases.callId, cases.callLine, cases.callDurationS, cases.disposition, cases.category, cases.notes,
+  cases.followUpDate, cases.followUpTask, cases.status, cases.origin, cases.createdAt, cases.updatedAt, cases.callEndedAt, cases.submittedAt,
+] as const;
+type CaseRow = RowOf<typeof CASE>;
+const OUTCOME = [offerOutcomes.sku, offerOutcomes.kind, offerOutcomes.outcome, offerOutcomes.decidedAt] as const;
 
 const COLS = `case_id, customer_id, call_id, call_line, call_duration_s, disposition, category, notes,
   follow_up_date, follow_up_task, status, origin, created_at, updated_at, call_ended_at, submitted_at`;
@@ -20,26 +28,27 @@ export class CaseService {
   constructor(private sqlite: Sqlite, private now: () => Date = () => new Date()) {
     this.outbox = new Outbox(sqlite);
     this.q = {
-      byId: sqlite.prepare(`SELECT ${COLS} FROM cases WHERE case_id = ?`).raw(),
-      byCall: sqlite.prepare(`SELECT ${COLS} FROM cases WHERE call_id = ? ORDER BY created_at DESC LIMIT 1`).raw(),
-      open: sqlite.prepare(`SELECT ${COLS} FROM cases WHERE status != 'submitted' AND origin = 'local' ORDER BY updated_at DESC LIMIT 20`).raw(),
-      forCustomer: sqlite.prepare(`SELECT ${COLS} FROM cases WHERE customer_id = ? AND status = 'submitted' ORDER BY coalesce(submitted_at, created_at) DESC LIMIT ?`).raw(),
-      all: sqlite.prepare(`SELECT ${COLS} FROM cases ORDER BY created_at DESC LIMIT ?`).raw(),
-      offers: sqlite.prepare('SELECT sku, kind, outcome, decided_at FROM offer_outcomes WHERE case_id = ? ORDER BY decided_at, sku').raw(),
+      byId: rawStatement(sqlite, `SELECT ${COLS} FROM cases WHERE case_id = ?`, CASE),
+      byCall: rawStatement(sqlite, `SELECT ${COLS} FROM cases WHERE call_id = ? ORDER BY created_at DESC LIMIT 1`, CASE),
+      open: rawStatement(sqlite, `SELECT ${COLS} FROM cases WHERE status != 'submitted' AND origin = 'local' ORDER BY updated_at DESC LIMIT 20`, CASE),
+      forCustomer: rawStatement(sqlite, `SELECT ${COLS} FROM cases WHERE customer_id = ? AND status = 'submitted' ORDER BY coalesce(submitted_at, created_at) DESC LIMIT ?`, CASE),
+      all: rawStatement(sqlite, `SELECT ${COLS} FROM cases ORDER BY created_at DESC LIMIT ?`, CASE),
+      offers: rawStatement(sqlite, 'SELECT sku, kind, outcome, decided_at FROM offer_outcomes WHERE case_id = ? ORDER BY decided_at, sku', OUTCOME),
       insert: sqlite.prepare(`INSERT INTO cases (case_id, customer_id, call_id, call_line, status, origin, created_at, updated_at)
         VALUES (?, ?, ?, ?, 'draft', 'local', ?, ?)`),
-      disposition: sqlite.prepare('SELECT category FROM dispositions WHERE code = ? AND active = 1').pluck(),
-      dispositions: sqlite.prepare('SELECT code, category, label_en, label_it FROM dispositions WHERE active = 1 ORDER BY position, code').raw(),
+      disposition: pluckStatement(sqlite, 'SELECT category FROM dispositions WHERE code = ? AND active = 1', dispositions.category),
+      dispositions: rawStatement(sqlite, 'SELECT code, category, label_en, label_it FROM dispositions WHERE active = 1 ORDER BY position, code',
+        [dispositions.code, dispositions.category, dispositions.labelEn, dispositions.labelIt]),
       insertOutcome: sqlite.prepare(`INSERT INTO offer_outcomes (id, case_id, customer_id, sku, kind, outcome, decided_at)
         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, sku) DO UPDATE SET outcome = excluded.outcome, decided_at = excluded.decided_at`),
-      recentOutcomes: sqlite.prepare('SELECT sku, kind, outcome, decided_at FROM offer_outcomes WHERE customer_id = ? AND decided_at >= ? ORDER BY decided_at DESC').raw(),
+      recentOutcomes: rawStatement(sqlite, 'SELECT sku, kind, outcome, decided_at FROM offer_outcomes WHERE customer_id = ? AND decided_at >= ? ORDER BY decided_at DESC', OUTCOME),
     };
   }
 
   /** Opening the pop for a call starts a draft (one per call: asking again returns the same). */
   start(input: { callId?: string | null; customerId?: string | null; line?: string }): Case {
     if (input.callId) {
-      const existing = this.q.byCall.get(input.callId) as CaseRow | undefined;
+      const existing = this.q.byCall.get(input.callId);
       if (existing) return this.toCase(existing);
     }
     const id = randomUUID();
@@ -49,7 +58,7 @@ export class CaseService {
   }
 
   get(caseId: string): Case | null {
-    const r = this.q.byId.get(caseId) as CaseRow | undefined;
+    const r = this.q.byId.get(caseId);
     return r ? this.toCase(r) : null;
   }
 
@@ -82,7 +91,7 @@ export class CaseService {
 
   /** The call ended: the case stays open in wrap-up (the UI shows the timer). */
   callEnded(input: { callId: string; durationS: number | null }): Case | null {
-    const r = this.q.byCall.get(input.callId) as CaseRow | undefined;
+    const r = this.q.byCall.get(input.callId);
     if (!r) return null;
     const c = this.toCase(r);
     if (c.status !== 'draft') return c;
@@ -118,31 +127,31 @@ export class CaseService {
 
   /** Drafts and wrap-ups to restore after a restart or crash. */
   open(): Case[] {
-    return (this.q.open.all() as CaseRow[]).map((r) => this.toCase(r));
+    return this.q.open.all().map((r) => this.toCase(r));
   }
 
   history(customerId: string, limit = 20): Case[] {
-    return (this.q.forCustomer.all(customerId, limit) as CaseRow[]).map((r) => this.toCase(r));
+    return this.q.forCustomer.all(customerId, limit).map((r) => this.toCase(r));
   }
 
   list(limit = 1000): Case[] {
-    return (this.q.all.all(limit) as CaseRow[]).map((r) => this.toCase(r));
+    return this.q.all.all(limit).map((r) => this.toCase(r));
   }
 
   dispositions(): Disposition[] {
-    return (this.q.dispositions.all() as [string, string, string, string][]).map(([code, category, labelEn, labelIt]) => ({ code, category, labelEn, labelIt }));
+    return this.q.dispositions.all().map(([code, category, labelEn, labelIt]) => ({ code, category, labelEn, labelIt }));
   }
 
   /** A customer's offer outcomes since `since` (ISO), newest first: for the 30-day decline rule. */
   recentOutcomes(customerId: string, since: string): { sku: string; kind: string; outcome: OfferOutcome['outcome']; decidedAt: string }[] {
-    return (this.q.recentOutcomes.all(customerId, since) as [string, string, OfferOutcome['outcome'], string][]).map(
+    return this.q.recentOutcomes.all(customerId, since).map(
       ([sku, kind, outcome, decidedAt]) => ({ sku, kind, outcome, decidedAt }),
     );
   }
 
   private toCase(r: CaseRow): Case {
     const [caseId, customerId, callId, callLine, callDurationS, disposition, category, notes, followUpDate, followUpTask, status, origin, createdAt, updatedAt, callEndedAt, submittedAt] = r;
-    const offers = (this.q.offers.all(caseId) as [string, string, OfferOutcome['outcome'], string][]).map(([sku, kind, outcome, decidedAt]) => ({ sku, kind, outcome, decidedAt }));
+    const offers = this.q.offers.all(caseId).map(([sku, kind, outcome, decidedAt]) => ({ sku, kind, outcome, decidedAt }));
     return {
       caseId, customerId, callId, callLine, callDurationS, disposition, category, notes, followUpDate, followUpTask,
       status, origin, createdAt, updatedAt, callEndedAt, submittedAt,

@@ -4,21 +4,23 @@ import { join } from 'node:path';
 import { openStore, openConnection, type Store } from '../../db/store';
 import { Importer } from './importer';
 import { formatProblem } from '../../../src-shared/feeds/node/csv';
-import { writeFixtures, tempDir } from '../../test-support/fixtures';
+import { writeFixtures, tempDir } from '../../../test-support/desktop/fixtures';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
 
-function setup() {
+/** `workerMinBytes: 1`: every file is parsed on the parse worker. */
+function setup(parse?: { worker: boolean; workerMinBytes: number }) {
   const fx = writeFixtures();
   const t = tempDir();
   const store = openStore(t.dir);
   const conn = openConnection(store);
   cleanups.push(fx.cleanup, t.cleanup, () => store.close(), () => conn.close());
-  return { fx, store, importer: new Importer(conn) };
+  return { fx, store, importer: new Importer(conn, parse) };
 }
+const ON_WORKER = { worker: true, workerMinBytes: 1 };
 
 function dump(store: Store): string {
   const tables = ['customers', 'customer_phones', 'products', 'purchases', 'accounts', 'credit_terms'];
@@ -118,32 +120,27 @@ O14,C1,ESP-1,1,299.00,EUR
   });
 
   it('parses in a worker thread for big files, with the same result and the same problems in line order', async () => {
-    const { fx, store, importer } = setup();
-    process.env.PRONTO_IMPORT_WORKER_MIN_BYTES = '1';
-    try {
-      const bad = join(fx.dir, 'purchases-w.csv');
-      const lines = ['order_id,customer_id,sku,quantity,amount,currency,purchased_at'];
-      for (let i = 0; i < 12000; i++) lines.push(`W${i},C${(i % 3) + 1},ESP-1,1,299.00,EUR,2026-01-01T00:00:00Z`);
-      lines[7001] = 'W7000,C404,ESP-1,1,299.00,EUR,2026-01-01';
-      lines[7002] = 'W7001,C1,ESP-1,x,299.00,EUR,2026-01-01';
-      writeFileSync(bad, lines.join('\n') + '\n');
-      await run(importer, [fx.files.products, fx.files.customers]);
-      const r1 = await run(importer, [bad]);
-      expect(r1.problems).toEqual([
-        `${bad}:7002: customer_id: unknown customer "C404"`,
-        `${bad}:7003: quantity: "x" is not a whole number from 1 to 1000000`,
-      ]);
-      expect(store.sqlite.prepare('SELECT count(*) FROM purchases').pluck().get()).toBe(0);
-      lines[7001] = 'W7000,C1,ESP-1,1,299.00,EUR,2026-01-01';
-      lines[7002] = 'W7001,C1,ESP-1,1,299.00,EUR,2026-01-01';
-      writeFileSync(bad, lines.join('\n') + '\n');
-      const r2 = await run(importer, [bad]);
-      expect(r2.problems).toEqual([]);
-      expect(r2.results[0]).toMatchObject({ applied: true, rows: 12000 });
-      expect(store.sqlite.prepare('SELECT count(*) FROM purchases').pluck().get()).toBe(12000);
-    } finally {
-      delete process.env.PRONTO_IMPORT_WORKER_MIN_BYTES;
-    }
+    const { fx, store, importer } = setup(ON_WORKER);
+    const bad = join(fx.dir, 'purchases-w.csv');
+    const lines = ['order_id,customer_id,sku,quantity,amount,currency,purchased_at'];
+    for (let i = 0; i < 12000; i++) lines.push(`W${i},C${(i % 3) + 1},ESP-1,1,299.00,EUR,2026-01-01T00:00:00Z`);
+    lines[7001] = 'W7000,C404,ESP-1,1,299.00,EUR,2026-01-01';
+    lines[7002] = 'W7001,C1,ESP-1,x,299.00,EUR,2026-01-01';
+    writeFileSync(bad, lines.join('\n') + '\n');
+    await run(importer, [fx.files.products, fx.files.customers]);
+    const r1 = await run(importer, [bad]);
+    expect(r1.problems).toEqual([
+      `${bad}:7002: customer_id: unknown customer "C404"`,
+      `${bad}:7003: quantity: "x" is not a whole number from 1 to 1000000`,
+    ]);
+    expect(store.sqlite.prepare('SELECT count(*) FROM purchases').pluck().get()).toBe(0);
+    lines[7001] = 'W7000,C1,ESP-1,1,299.00,EUR,2026-01-01';
+    lines[7002] = 'W7001,C1,ESP-1,1,299.00,EUR,2026-01-01';
+    writeFileSync(bad, lines.join('\n') + '\n');
+    const r2 = await run(importer, [bad]);
+    expect(r2.problems).toEqual([]);
+    expect(r2.results[0]).toMatchObject({ applied: true, rows: 12000 });
+    expect(store.sqlite.prepare('SELECT count(*) FROM purchases').pluck().get()).toBe(12000);
   });
 
   it('indexes the phones of customers parsed in a worker thread for search, as in-thread', async () => {
@@ -151,15 +148,10 @@ O14,C1,ESP-1,1,299.00,EUR
       store.sqlite.prepare('SELECT rowid, phones FROM customer_search ORDER BY rowid').all();
     const inThread = setup();
     await run(inThread.importer, [inThread.fx.files.customers]);
-    const worker = setup();
-    process.env.PRONTO_IMPORT_WORKER_MIN_BYTES = '1';
-    try {
-      const { results, problems } = await run(worker.importer, [worker.fx.files.customers]);
-      expect(problems).toEqual([]);
-      expect(results[0]).toMatchObject({ applied: true });
-    } finally {
-      delete process.env.PRONTO_IMPORT_WORKER_MIN_BYTES;
-    }
+    const worker = setup(ON_WORKER);
+    const { results, problems } = await run(worker.importer, [worker.fx.files.customers]);
+    expect(problems).toEqual([]);
+    expect(results[0]).toMatchObject({ applied: true });
     expect(searchPhones(worker.store)).toEqual(searchPhones(inThread.store));
     // National digits as an agent types them find the customer.
     const hit = worker.store.sqlite.prepare(`SELECT c.customer_id FROM customer_search s JOIN customers c ON c.id = s.rowid

@@ -5,8 +5,11 @@ import { basename } from 'node:path';
 import type { Sqlite } from '../../db/store';
 import { FEED_ORDER, feedKindFromName, type FeedKind, type FeedRows } from '../../../src-shared/feeds/spec';
 import { type FeedProblem, type FeedRecord, type FeedSource } from '../../../src-shared/feeds/node/csv';
-import { readFeedAuto } from '../../../src-shared/feeds/node/parallel';
+import { readFeedAuto, type ParsePlacement } from '../../../src-shared/feeds/node/parallel';
+import { DESKTOP_DEFAULTS } from '../../config';
 import { makeWriters } from './writers';
+import { customers, products } from '../../db/schema';
+import { pluckStatement } from '../../db/queries/typed';
 import { dropIndexes, restoreIndexes } from '../../db/queries/indexes';
 
 export interface FileResult {
@@ -40,7 +43,11 @@ export class Importer {
   private skus = new Set<string>();
   private customerIds = new Set<string>();
 
-  constructor(private sqlite: Sqlite) {
+  /** `parse`: where big files are parsed (PRONTO_IMPORT_WORKER, PRONTO_IMPORT_WORKER_MIN_BYTES). */
+  constructor(
+    private sqlite: Sqlite,
+    private parse: ParsePlacement = { worker: DESKTOP_DEFAULTS.importWorker, workerMinBytes: DESKTOP_DEFAULTS.importWorkerMinBytes },
+  ) {
     this.writers = makeWriters(sqlite);
   }
 
@@ -71,10 +78,10 @@ export class Importer {
     // References are checked against sets loaded once per file, under the lock (so they stay
     // true for the whole file): a Set probe is ~20x cheaper than a statement per row.
     if (kind === 'purchases') {
-      this.skus = new Set(this.sqlite.prepare('SELECT sku FROM products').pluck().all() as string[]);
+      this.skus = new Set(pluckStatement(this.sqlite, 'SELECT sku FROM products', products.sku).all());
     }
     if (kind === 'purchases' || kind === 'accounts' || kind === 'credit') {
-      this.customerIds = new Set(this.sqlite.prepare('SELECT customer_id FROM customers').pluck().all() as string[]);
+      this.customerIds = new Set(pluckStatement(this.sqlite, 'SELECT customer_id FROM customers', customers.customerId).all());
     }
     const bulk = BULK_INDEXES[kind];
     const empty = bulk && this.sqlite.prepare(`SELECT 1 FROM ${bulk.table} LIMIT 1`).get() === undefined;
@@ -105,7 +112,7 @@ export class Importer {
         onBatch: (records) => {
           if (problems === 0) write(records);
         },
-      });
+      }, this.parse);
     } catch (err) {
       this.sqlite.exec('ROLLBACK');
       this.customerIds = new Set();

@@ -1,6 +1,8 @@
 // Upsert statements per feed, prepared once per import connection. Each writer applies a batch
 // of validated rows; the caller owns the transaction (one per file: all or nothing).
 import type { Sqlite } from '../../db/store';
+import { customers } from '../../db/schema';
+import { computed, pluckStatement } from '../../db/queries/typed';
 import type { FeedKind } from '../../../src-shared/feeds/spec';
 import { customerSearchPhones } from '../../../src-shared/phone/normalize';
 import type { FeedRecord } from '../../../src-shared/feeds/node/csv';
@@ -18,14 +20,14 @@ export interface PackedWriters {
 }
 
 export function makeWriters(sqlite: Sqlite): { [K in FeedKind]: Writer<K> } & { packed: PackedWriters } {
-  const upsertCustomer = sqlite.prepare(`
+  const upsertCustomer = pluckStatement(sqlite, `
     INSERT INTO customers (customer_id, name, company, email, segment, region, country, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, company = excluded.company,
       email = excluded.email, segment = excluded.segment, region = excluded.region,
       country = excluded.country, created_at = excluded.created_at
-    RETURNING id`).pluck();
-  const maxCustomerId = sqlite.prepare('SELECT coalesce(max(id), 0) FROM customers').pluck();
+    RETURNING id`, customers.id);
+  const maxCustomerId = pluckStatement(sqlite, 'SELECT coalesce(max(id), 0) FROM customers', computed<number>());
   const deletePhones = sqlite.prepare('DELETE FROM customer_phones WHERE customer_id = ?');
   const insertPhone = sqlite.prepare(
     'INSERT INTO customer_phones (customer_id, e164, label, raw, position) VALUES (?, ?, ?, ?, ?)');
@@ -79,10 +81,10 @@ export function makeWriters(sqlite: Sqlite): { [K in FeedKind]: Writer<K> } & { 
       const ids = new Array<number>(records.length);
       // Rowids only grow: an id above the old maximum is a customer inserted just now, with no
       // phones or search row to clear (skipping those deletes saves ~10 % on a first load).
-      const before = maxCustomerId.get() as number;
+      const before = maxCustomerId.get()!;
       for (let i = 0; i < records.length; i++) {
         const c = records[i]!.row;
-        ids[i] = upsertCustomer.get(c.customerId, c.name, c.company, c.email, c.segment, c.region, c.country, c.createdAt) as number;
+        ids[i] = upsertCustomer.get(c.customerId, c.name, c.company, c.email, c.segment, c.region, c.country, c.createdAt)!;
       }
       // A re-imported customer's phones are replaced: the feed is the full truth for that row.
       for (let i = 0; i < records.length; i++) if (ids[i]! <= before) deletePhones.run(records[i]!.row.customerId);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, openConnection, type Store } from '../../db/store';
 import { Importer } from '../import/importer';
 import { LookupService } from '../lookup';
-import { writeFixtures, tempDir } from '../../test-support/fixtures';
+import { writeFixtures, tempDir } from '../../../test-support/desktop/fixtures';
 import { OFFER_MODEL_KEY, loadCatalog, loadModel, saveModel, trainAndStore, trainFromStore } from './train-local';
 import { OfferService } from './service';
 import { OfferModel, emptyModel } from '../../../src-shared/offers/model';

@@ -3,6 +3,8 @@
 // when the pop's purchase list is truncated, so an owned product outside it is never offered.
 import type { Sqlite } from '../../db/store';
 import { POP_PURCHASES } from '../../db/queries/pop';
+import { purchases } from '../../db/schema';
+import { computed, rawStatement, type TypedStatement } from '../../db/queries/typed';
 import type { Pop } from '../../../src-shared/pop/schema';
 import type { Offer, RecentOutcome } from '../../../src-shared/offers/schema';
 import { emptyModel, type OfferModel } from '../../../src-shared/offers/model';
@@ -20,14 +22,14 @@ export class OfferService {
   private m: PreparedModel = prepareModel(emptyModel());
   private cat: PreparedCatalog = prepareCatalog(new Map());
   private loaded: OfferModel | null = null;
-  private ownedStmt: ReturnType<Sqlite['prepare']>;
+  private ownedStmt: TypedStatement<[sku: string, lastPurchasedAt: string]>;
   private now: () => number;
   /** Why the stored model could not be used, if it could not. */
   error: string | undefined;
 
   constructor(private sqlite: Sqlite, private opts: OfferServiceOptions = {}) {
     this.now = opts.now ?? Date.now;
-    this.ownedStmt = sqlite.prepare('SELECT sku, max(purchased_at) FROM purchases WHERE customer_id = ? GROUP BY sku').raw();
+    this.ownedStmt = rawStatement(sqlite, 'SELECT sku, max(purchased_at) FROM purchases WHERE customer_id = ? GROUP BY sku', [purchases.sku, computed<string>()]);
     this.reload(opts.model);
   }
 
@@ -61,7 +63,7 @@ export class OfferService {
     const ctx: OfferContext = { now: this.now(), products: this.cat, noCreditRecord: this.opts.noCreditRecord };
     if (recentOutcomes) ctx.recentOutcomes = recentOutcomes;
     if (pop.purchases.length >= POP_PURCHASES) {
-      const rows = this.ownedStmt.all(pop.customer.customerId) as [string, string][];
+      const rows = this.ownedStmt.all(pop.customer.customerId);
       ctx.owned = new Map(rows);
     }
     return offersForPop(pop, this.m, ctx);

@@ -3,6 +3,8 @@
 // OfferTrainer (the hub runs the same over PostgreSQL); this file only streams rows into it.
 import type { Sqlite } from '../../db/store';
 import { setMeta } from '../../db/queries/meta';
+import { meta, products, purchases } from '../../db/schema';
+import { pluckStatement, rawStatement } from '../../db/queries/typed';
 import { CustomerRows, OfferTrainer, type TrainerOptions } from '../../../src-shared/offers/train';
 import { parseModel, type OfferModel } from '../../../src-shared/offers/model';
 import type { OfferOutcome } from '../../../src-shared/offers/schema';
@@ -18,8 +20,8 @@ export interface LocalTrainOptions extends Omit<TrainerOptions, 'catalog'> {
 
 /** The product catalogue as ranking wants it. */
 export function loadCatalog(sqlite: Sqlite): Map<string, CatalogProduct> {
-  const rows = sqlite.prepare('SELECT sku, name, family, tier, price_minor, currency, margin FROM products ORDER BY sku').raw().all() as
-    [string, string, string, number, number, string, number][];
+  const rows = rawStatement(sqlite, 'SELECT sku, name, family, tier, price_minor, currency, margin FROM products ORDER BY sku',
+    [products.sku, products.name, products.family, products.tier, products.priceMinor, products.currency, products.margin]).all();
   const out = new Map<string, CatalogProduct>();
   for (const [sku, name, family, tier, priceMinor, currency, margin] of rows) out.set(sku, { name, family, tier, priceMinor, currency, margin });
   return out;
@@ -32,9 +34,10 @@ export function loadCatalog(sqlite: Sqlite): Map<string, CatalogProduct> {
 export function trainFromStore(sqlite: Sqlite, opts: LocalTrainOptions = {}): OfferModel {
   const catalog = [...loadCatalog(sqlite)].map(([sku, p]) => ({ sku, family: p.family, tier: p.tier }));
   const trainer = new OfferTrainer({ ...opts, catalog });
-  const stmt = sqlite.prepare('SELECT customer_id, sku, purchased_at FROM purchases INDEXED BY purchases_customer_time ORDER BY customer_id').raw();
+  const stmt = rawStatement(sqlite, 'SELECT customer_id, sku, purchased_at FROM purchases INDEXED BY purchases_customer_time ORDER BY customer_id',
+    [purchases.customerId, purchases.sku, purchases.purchasedAt]);
   const rows = new CustomerRows(trainer);
-  for (const [cid, sku, at] of stmt.iterate() as IterableIterator<[string, string, string]>) rows.add(cid, sku, at);
+  for (const [cid, sku, at] of stmt.iterate()) rows.add(cid, sku, at);
   rows.flush();
   if (opts.outcomes) trainer.addOutcomes(opts.outcomes);
   const now = opts.now ?? Date.now;
@@ -52,7 +55,7 @@ export function saveModel(sqlite: Sqlite, model: OfferModel): void {
 
 /** The stored model; `model: null` with no `error` when none was ever trained. */
 export function loadModel(sqlite: Sqlite): { model: OfferModel | null; error?: string } {
-  const text = sqlite.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(OFFER_MODEL_KEY) as string | undefined;
+  const text = pluckStatement(sqlite, 'SELECT value FROM meta WHERE key = ?', meta.value).get(OFFER_MODEL_KEY);
   if (text === undefined) return { model: null };
   const r = parseModel(text);
   return r.ok ? { model: r.model } : { model: null, error: `stored offer model is invalid (${r.reason})` };

@@ -2,8 +2,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { openStore, openConnection, type Store } from '../../db/store';
 import { Importer } from '../import/importer';
-import { App } from '../../api/handlers';
-import { writeFixtures, tempDir } from '../../test-support/fixtures';
+import { DesktopApi } from '../../api/desktop-api';
+import { writeFixtures, tempDir } from '../../../test-support/desktop/fixtures';
 import { makeApplier, clearSynced, OFFER_MODEL_REJECTED_KEY } from './apply';
 import { loadModel, saveModel } from '../offers/train-local';
 import { emptyModel } from '../../../src-shared/offers/model';
@@ -12,7 +12,7 @@ import type { ChangeLine, EntityData } from '../../../src-shared/sync/protocol';
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).reverse().forEach((c) => c()));
 
-async function setup(): Promise<{ store: Store; app: App }> {
+async function setup(): Promise<{ store: Store; app: DesktopApi }> {
   const fx = writeFixtures();
   const t = tempDir();
   const store = openStore(t.dir);
@@ -20,7 +20,7 @@ async function setup(): Promise<{ store: Store; app: App }> {
   await new Importer(conn).importFiles(Object.values(fx.files));
   conn.close();
   cleanups.push(fx.cleanup, t.cleanup, () => store.close());
-  return { store, app: new App({ store, region: 'IT', host: 'web' }) };
+  return { store, app: new DesktopApi({ store, region: 'IT', host: 'web' }) };
 }
 
 let seq = 0;

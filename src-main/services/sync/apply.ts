@@ -11,6 +11,8 @@ import type { CustomerRow } from '../../../src-shared/feeds/spec';
 import { parseModel } from '../../../src-shared/offers/model';
 import { OFFER_MODEL_KEY, saveModel } from '../offers/train-local';
 import { deleteMeta, setMeta } from '../../db/queries/meta';
+import { cases, customerNotes } from '../../db/schema';
+import { pluckStatement, rawStatement } from '../../db/queries/typed';
 import { isPacked, type PageItem } from './packed';
 
 /** meta key: why the last offer model pulled from the hub was refused (absent when it was fine). */
@@ -48,7 +50,7 @@ export function makeApplier(sqlite: Sqlite, hooks: ApplierHooks = {}) {
     credit: sqlite.prepare('DELETE FROM credit_terms WHERE customer_id = ?'),
     note: sqlite.prepare('DELETE FROM customer_notes WHERE note_id = ?'),
   };
-  const noteGet = sqlite.prepare('SELECT text, hlc, author FROM customer_notes WHERE note_id = ?').raw();
+  const noteGet = rawStatement(sqlite, 'SELECT text, hlc, author FROM customer_notes WHERE note_id = ?', [customerNotes.text, customerNotes.hlc, customerNotes.author]);
   const noteUpsert = sqlite.prepare(`
     INSERT INTO customer_notes (note_id, customer_id, text, hlc, author) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (note_id) DO UPDATE SET customer_id = excluded.customer_id, text = excluded.text, hlc = excluded.hlc, author = excluded.author`);
@@ -57,7 +59,7 @@ export function makeApplier(sqlite: Sqlite, hooks: ApplierHooks = {}) {
     ON CONFLICT (note_id, hlc) DO NOTHING`);
 
   const upsertNote = (n: EntityData['note']): void => {
-    const local = noteGet.get(n.noteId) as [string, string, string] | undefined;
+    const local = noteGet.get(n.noteId);
     if (local && local[1] === n.hlc) return;
     if (local && compareHlcText(local[1], n.hlc) > 0) {
       // Our unsent edit is newer: keep it, remember theirs (the hub will get ours and agree).
@@ -68,7 +70,7 @@ export function makeApplier(sqlite: Sqlite, hooks: ApplierHooks = {}) {
     noteUpsert.run(n.noteId, n.customerId, n.text, n.hlc, n.author);
   };
 
-  const caseOrigin = sqlite.prepare('SELECT origin FROM cases WHERE case_id = ?').pluck();
+  const caseOrigin = pluckStatement(sqlite, 'SELECT origin FROM cases WHERE case_id = ?', cases.origin);
   const caseUpsert = sqlite.prepare(`
     INSERT INTO cases (case_id, customer_id, call_id, call_line, call_duration_s, disposition, category, notes, follow_up_date,
                        follow_up_task, status, origin, agent, created_at, updated_at, submitted_at)

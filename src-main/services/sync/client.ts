@@ -4,10 +4,12 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Sqlite } from '../../db/store';
 import { getMeta, setMeta } from '../../db/queries/meta';
+import { computed, pluckStatement } from '../../db/queries/typed';
 import { Outbox } from './outbox';
 import { makeApplier, clearSynced } from './apply';
 import { ENTITIES, PushResponse, PokeMessage, PUSH_MAX_MUTATIONS, type Entity } from '../../../src-shared/sync/protocol';
-import { SnapshotError, dropUnfinishedSnapshot, holdsNothingSynced, snapshotUnfinished, snapshotsEnabled, syncFromSnapshot } from './snapshot';
+import { SnapshotError, dropUnfinishedSnapshot, holdsNothingSynced, snapshotUnfinished, syncFromSnapshot } from './snapshot';
+import { DESKTOP_DEFAULTS, syncTuningOf, type SyncTuning } from '../../config';
 import { fetchPage, hubFetch, safeJson, SyncError, type PageRequest } from './page';
 import { inThreadPages, threadPage, workerPages, type AppliedPage, type PageStream } from './pages';
 import { deferIndexes, finishDeferredIndexes, pendingIndexes } from '../../db/queries/indexes';
@@ -27,8 +29,8 @@ export interface SyncOptions {
   log?: (line: string) => void;
   /** The pull worker's file where a bundler made one (Electron); found beside pages.ts otherwise. */
   pullWorkerEntry?: string;
-  /** Start an empty store from the hub's snapshot when it has one (default: env PRONTO_SYNC_SNAPSHOT != 0). */
-  snapshot?: boolean;
+  /** The configuration's sync settings (PRONTO_SYNC_*, PRONTO_SNAPSHOT_CHUNK_ROWS); defaults where absent. */
+  tuning?: Partial<SyncTuning>;
 }
 
 const META = { cursor: 'sync_cursor', scope: 'sync_scope', at: 'sync_at', client: 'client_id' } as const;
@@ -70,8 +72,10 @@ export class SyncClient implements SyncHandle {
   private busy: Promise<void> | null = null;
   private again = false;
   private failures = 0;
+  private tuning: SyncTuning;
 
   constructor(private sqlite: Sqlite, private opts: SyncOptions) {
+    this.tuning = { ...syncTuningOf(DESKTOP_DEFAULTS), ...opts.tuning };
     this.outbox = new Outbox(sqlite);
     this.apply = makeApplier(sqlite, { warn: (m) => opts.log?.(`sync: ${m}`) });
     this.base = opts.hubUrl.replace(/\/+$/, '');
@@ -156,7 +160,7 @@ export class SyncClient implements SyncHandle {
     let rows = 0;
     // Never synced (no cursor stored yet, not even 0): a snapshot may give the start.
     if (getMeta(this.sqlite, META.cursor) === null) {
-      if ((this.opts.snapshot ?? snapshotsEnabled()) && (snapshotUnfinished(this.sqlite) || holdsNothingSynced(this.sqlite))) rows += await this.pullSnapshot();
+      if (this.tuning.syncSnapshot && (snapshotUnfinished(this.sqlite) || holdsNothingSynced(this.sqlite))) rows += await this.pullSnapshot();
       else dropUnfinishedSnapshot(this.sqlite);
     }
     let total: number | null = null;
@@ -178,7 +182,9 @@ export class SyncClient implements SyncHandle {
         this.emit();
         if (!stream) {
           const rest = this.pageRequest(false);
-          stream = (after ?? 0) >= workerMinRows() ? workerPages(rest, this.opts.pullWorkerEntry) : inThreadPages(rest);
+          stream = this.tuning.syncWorker && (after ?? 0) >= this.tuning.syncWorkerMinRows
+            ? workerPages(rest, { aheadMb: this.tuning.syncAheadMb, entry: this.opts.pullWorkerEntry })
+            : inThreadPages(rest);
           if (stream.via === 'worker') this.opts.log?.(`sync: ${after} changes to pull, fetched and checked in a worker thread`);
         }
         page = await this.online(stream.next());
@@ -211,6 +217,7 @@ export class SyncClient implements SyncHandle {
         token: this.opts.token,
         log: this.opts.log,
         stopping: () => this.stopping,
+        chunkRows: this.tuning.snapshotChunkRows,
         apply: (lines) => this.apply(lines),
         commitCursor: (checkpoint, scope) => {
           setMeta(this.sqlite, META.cursor, String(checkpoint));
@@ -253,8 +260,8 @@ export class SyncClient implements SyncHandle {
    */
   private beginBulk(incoming: number): void {
     if (pendingIndexes(this.sqlite).length) return; // resuming a bulk load that was killed
-    if (incoming < bulkMinRows()) return;
-    const held = this.sqlite.prepare('SELECT coalesce(max(rowid), 0) FROM purchases').pluck().get() as number;
+    if (incoming < this.tuning.syncBulkMinRows) return;
+    const held = pluckStatement(this.sqlite, 'SELECT coalesce(max(rowid), 0) FROM purchases', computed<number>()).get()!;
     if (incoming < held) return;
     const set = deferIndexes(this.sqlite, SYNC_BULK_INDEXES);
     if (set.length) this.opts.log?.(`sync: ${incoming} changes to pull: building ${SYNC_BULK_INDEXES.join(', ')} at the end`);
@@ -404,12 +411,4 @@ export function backoff(attempt: number): number {
 /** Indexes an initial sync builds at its end (see db/queries/indexes.ts for the measured gain). */
 const SYNC_BULK_INDEXES = ['purchases_customer_time'];
 
-/** A pull at least this long (and at least as long as the store) builds its indexes at the end. */
-function bulkMinRows(): number {
-  return Number(process.env.PRONTO_SYNC_BULK_MIN_ROWS ?? 100_000);
-}
 
-/** Rows still to come above which a pull fetches in a worker thread (env override for tests). */
-function workerMinRows(): number {
-  return Number(process.env.PRONTO_SYNC_WORKER_MIN_ROWS ?? 100_000);
-}

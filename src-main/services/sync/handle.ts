@@ -2,6 +2,7 @@
 // or in a sync thread (thread.ts), so the API and the shells never know which.
 import type { Entity } from '../../../src-shared/sync/protocol';
 import type { SyncStatus } from '../../../src-shared/sync/status';
+import type { SyncTuning } from '../../config';
 
 export interface SyncRound {
   pushed: number;
@@ -25,14 +26,18 @@ export interface SyncHandle {
 /** The part of the status that lives in memory in the client (the rest is in the store). */
 export type SyncLiveState = Pick<SyncStatus, 'online' | 'live' | 'error' | 'progress'>;
 
-/** sync thread → host. */
-export type SyncThreadEvent =
-  | { type: 'status'; state: SyncLiveState }
-  | { type: 'changed'; rows: number; entities: Entity[] }
-  | { type: 'log'; line: string }
-  | { type: 'result'; id: number; value?: SyncRound; error?: string };
-
-/** host → sync thread. */
-export type SyncThreadCommand =
-  | { type: 'start' | 'kick' | 'wake' }
-  | { type: 'syncOnce' | 'stop'; id: number };
+/** The sync thread (sync-worker.ts) as its host (thread.ts) drives it; see src-shared/node/worker-host.ts. */
+export interface SyncThreadProtocol {
+  data: { file: string; cfg: { hubUrl: string; token: string; pageSize?: number; tuning?: Partial<SyncTuning> } };
+  calls: {
+    start(): void;
+    kick(): void;
+    wake(): void;
+    syncOnce(): SyncRound;
+  };
+  events: {
+    status: SyncLiveState;
+    changed: { rows: number; entities: Entity[] };
+    log: string;
+  };
+}

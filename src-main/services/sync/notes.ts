@@ -3,6 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Sqlite } from '../../db/store';
 import { getMeta, setMeta } from '../../db/queries/meta';
+import { customerNotes } from '../../db/schema';
+import { computed, pluckStatement, rawStatement } from '../../db/queries/typed';
 import { Outbox } from './outbox';
 import { clientId } from './client';
 import { makeWriters } from '../import/writers';
@@ -24,10 +26,11 @@ export class NotesService {
         ON CONFLICT (note_id) DO UPDATE SET text = excluded.text, hlc = excluded.hlc, author = excluded.author`),
       history: sqlite.prepare(`INSERT INTO note_history (note_id, hlc, text, author, superseded_by)
         SELECT note_id, hlc, text, author, ? FROM customer_notes WHERE note_id = ? ON CONFLICT DO NOTHING`),
-      get: sqlite.prepare('SELECT customer_id FROM customer_notes WHERE note_id = ?').pluck(),
-      list: sqlite.prepare(`SELECT n.note_id, n.customer_id, n.text, n.hlc, n.author,
+      get: pluckStatement(sqlite, 'SELECT customer_id FROM customer_notes WHERE note_id = ?', customerNotes.customerId),
+      list: rawStatement(sqlite, `SELECT n.note_id, n.customer_id, n.text, n.hlc, n.author,
           EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'customerNote.upsert' AND json_extract(o.payload, '$.noteId') = n.note_id)
-        FROM customer_notes n WHERE n.customer_id = ? AND n.deleted = 0 ORDER BY n.hlc DESC`).raw(),
+        FROM customer_notes n WHERE n.customer_id = ? AND n.deleted = 0 ORDER BY n.hlc DESC`,
+      [customerNotes.noteId, customerNotes.customerId, customerNotes.text, customerNotes.hlc, customerNotes.author, computed<0 | 1>()]),
     };
   }
 
@@ -43,7 +46,7 @@ export class NotesService {
   save(input: { customerId: string; noteId?: string; text: string }): Note {
     return this.sqlite.transaction(() => {
       const noteId = input.noteId ?? randomUUID();
-      const owner = this.q.get.get(noteId) as string | undefined;
+      const owner = this.q.get.get(noteId);
       if (owner !== undefined && owner !== input.customerId) throw new Error(`note ${noteId} belongs to another customer`);
       const hlc = this.tick();
       if (owner !== undefined) this.q.history.run(hlc, noteId);
@@ -54,7 +57,7 @@ export class NotesService {
   }
 
   list(customerId: string): Note[] {
-    return (this.q.list.all(customerId) as [string, string, string, string, string, number][]).map(
+    return this.q.list.all(customerId).map(
       ([noteId, cid, text, hlc, author, pending]) => ({ noteId, customerId: cid, text, hlc, author, pending: pending === 1 }),
     );
   }

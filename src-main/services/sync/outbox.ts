@@ -2,6 +2,8 @@
 // caller's transaction together with the local change it describes (see CaseService.submit).
 import { randomUUID } from 'node:crypto';
 import type { Sqlite } from '../../db/store';
+import { outbox, outboxRejected } from '../../db/schema';
+import { computed, pluckStatement, rawStatement } from '../../db/queries/typed';
 
 export interface OutboxRow {
   seq: number;
@@ -32,28 +34,30 @@ export class Outbox {
   private hasQ;
 
   constructor(private sqlite: Sqlite) {
-    this.insert = sqlite.prepare('INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?) RETURNING seq').pluck();
-    this.pendingQ = sqlite.prepare('SELECT seq, id, kind, payload, created_at, attempts, last_error FROM outbox ORDER BY seq LIMIT ?').raw();
+    this.insert = pluckStatement(sqlite, 'INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?) RETURNING seq', outbox.seq);
+    this.pendingQ = rawStatement(sqlite, 'SELECT seq, id, kind, payload, created_at, attempts, last_error FROM outbox ORDER BY seq LIMIT ?',
+      [outbox.seq, outbox.id, outbox.kind, outbox.payload, outbox.createdAt, outbox.attempts, outbox.lastError]);
     this.deleteQ = sqlite.prepare('DELETE FROM outbox WHERE id = ?');
     this.rejectIns = sqlite.prepare(`
       INSERT INTO outbox_rejected (id, seq, kind, payload, reason, rejected_at)
       SELECT id, seq, kind, payload, ?, ? FROM outbox WHERE id = ?
       ON CONFLICT (id) DO NOTHING`);
     this.failQ = sqlite.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?');
-    this.countQ = sqlite.prepare('SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_rejected)').raw();
-    this.rejectedQ = sqlite.prepare('SELECT id, seq, kind, reason, rejected_at FROM outbox_rejected ORDER BY rejected_at DESC LIMIT ?').raw();
-    this.hasQ = sqlite.prepare('SELECT 1 FROM outbox WHERE id = ?').pluck();
+    this.countQ = rawStatement(sqlite, 'SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_rejected)', [computed<number>(), computed<number>()]);
+    this.rejectedQ = rawStatement(sqlite, 'SELECT id, seq, kind, reason, rejected_at FROM outbox_rejected ORDER BY rejected_at DESC LIMIT ?',
+      [outboxRejected.id, outboxRejected.seq, outboxRejected.kind, outboxRejected.reason, outboxRejected.rejectedAt]);
+    this.hasQ = pluckStatement(sqlite, 'SELECT 1 FROM outbox WHERE id = ?', computed<1>());
   }
 
   /** Adds a mutation; call inside the transaction that makes the local change. */
   enqueue(kind: string, payload: unknown, id: string = randomUUID()): { id: string; seq: number } {
     if (!this.sqlite.inTransaction) throw new Error('Outbox.enqueue must run inside the transaction of the local change');
-    const seq = this.insert.get(id, kind, JSON.stringify(payload), new Date().toISOString()) as number;
+    const seq = this.insert.get(id, kind, JSON.stringify(payload), new Date().toISOString())!;
     return { id, seq };
   }
 
   pending(limit = 500): OutboxRow[] {
-    return (this.pendingQ.all(limit) as [number, string, string, string, string, number, string | null][]).map(
+    return this.pendingQ.all(limit).map(
       ([seq, id, kind, payload, createdAt, attempts, lastError]) => ({ seq, id, kind, payload: JSON.parse(payload) as unknown, createdAt, attempts, lastError }),
     );
   }
@@ -82,12 +86,12 @@ export class Outbox {
   }
 
   counts(): { pending: number; rejected: number } {
-    const [pending, rejected] = this.countQ.get() as [number, number];
+    const [pending, rejected] = this.countQ.get()!;
     return { pending, rejected };
   }
 
   rejected(limit = 50): RejectedRow[] {
-    return (this.rejectedQ.all(limit) as [string, number, string, string, string][]).map(
+    return this.rejectedQ.all(limit).map(
       ([id, seq, kind, reason, rejectedAt]) => ({ id, seq, kind, reason, rejectedAt }),
     );
   }

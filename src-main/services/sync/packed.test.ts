@@ -1,7 +1,7 @@
 // The worker's packed page must write exactly what the change lines it packs would write.
 import { afterEach, expect, it } from 'vitest';
 import { openStore, type Store } from '../../db/store';
-import { tempDir } from '../../test-support/fixtures';
+import { tempDir } from '../../../test-support/desktop/fixtures';
 import { makeApplier } from './apply';
 import { isPacked, packPage, type PageItem } from './packed';
 import { purchaseKey, type ChangeLine, type EntityData } from '../../../src-shared/sync/protocol';

@@ -1,9 +1,9 @@
 // The pages of one pull, in order, fetched ahead of the writer: while the sync thread writes
 // page N, page N+1 is already on its way. Long pulls fetch and validate in a worker thread (on
 // two cores the parsing then runs beside the SQLite writes instead of between them); short ones
-// stay on this thread, where starting a worker would cost more than it saves.
-import { Worker } from 'node:worker_threads';
-import { tsWorkerBootstrap } from '../../../src-shared/node/ts-worker';
+// stay on this thread, where starting a worker would cost more than it saves. Starting and ending
+// the worker: src-shared/node/worker-host.ts.
+import { startWorker } from '../../../src-shared/node/worker-host';
 import { fetchPage, SyncError, type Page, type PageRequest, type WorkerMessage } from './page';
 import type { PageItem } from './packed';
 import type { CheckpointLine, Entity } from '../../../src-shared/sync/protocol';
@@ -49,16 +49,19 @@ export function inThreadPages(first: PageRequest): PageStream {
   };
 }
 
-/** `bundled`: the pull worker's own file in a bundle (Electron); else the tsx bootstrap beside this one. */
-function workerBootstrap(bundled?: string): string | null {
-  return process.env.PRONTO_SYNC_WORKER === '0' ? null : bundled ?? tsWorkerBootstrap(import.meta.url, 'pull-worker');
+/** The pull worker (pull-worker.ts): pages in order, each acknowledged once taken (it reads ahead up to a bound). */
+export interface PullWorkerProtocol {
+  /** aheadMb: parsed pages it may hold ahead of the writer (PRONTO_SYNC_AHEAD_MB). */
+  data: { first: PageRequest; aheadMb: number };
+  calls: { ack(): void };
+  events: { pulled: WorkerMessage };
 }
 
-/** Pages after `first` from a worker thread, or in-thread where no worker can be started. */
-export function workerPages(first: PageRequest, bundled?: string): PageStream {
-  const boot = workerBootstrap(bundled);
-  if (!boot) return inThreadPages(first);
-  const worker = new Worker(boot, { workerData: first });
+/**
+ * Pages after `first` from a worker thread (`entry`: another file to run as it), or in-thread
+ * where no worker can start. (PRONTO_SYNC_WORKER=0: the caller asks for inThreadPages instead.)
+ */
+export function workerPages(first: PageRequest, opts: { aheadMb: number; entry?: string }): PageStream {
   const queue: WorkerMessage[] = [];
   let waiter: (() => void) | null = null;
   let done = false;
@@ -67,11 +70,16 @@ export function workerPages(first: PageRequest, bundled?: string): PageStream {
     waiter?.();
     waiter = null;
   };
-  worker.on('message', push);
-  worker.on('error', (err) => push({ type: 'error', message: `pull worker: ${err.message}`, transient: true, offline: false }));
-  worker.on('exit', (code) => {
-    if (!done) push({ type: 'error', message: `pull worker exited (${code})`, transient: true, offline: false });
+  const worker = startWorker<PullWorkerProtocol>('pull', {
+    entry: opts.entry,
+    data: { first, aheadMb: opts.aheadMb },
+    on: { pulled: push },
+    onError: (err) => push({ type: 'error', message: `pull worker: ${err.message}`, transient: true, offline: false }),
+    onEnded: ({ code }) => {
+      if (!done) push({ type: 'error', message: `pull worker exited (${code})`, transient: true, offline: false });
+    },
   });
+  if (!worker) return inThreadPages(first);
   const close = (): void => {
     if (done) return;
     done = true;
@@ -84,7 +92,7 @@ export function workerPages(first: PageRequest, bundled?: string): PageStream {
         const m = queue.shift();
         if (m) {
           if (m.type === 'page') {
-            worker.postMessage('ack');
+            worker.send('ack');
             // Validated by the worker with the protocol's schemas; here it only needs parsing.
             return { items: JSON.parse(m.json) as PageItem[], count: m.count, entities: new Set(m.entities), checkpoint: m.checkpoint, reset: m.reset };
           }

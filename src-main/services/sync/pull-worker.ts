@@ -6,20 +6,25 @@
 // thread spends ~45 µs writing a customer but ~5 µs a purchase. While it grinds through the
 // customers the worker would idle, and during the purchases the writer would wait for it; with
 // a buffer of up to AHEAD_BYTES of parsed pages the worker keeps working through both phases.
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerChild } from '../../../src-shared/node/worker-child';
 import { fetchPage, SyncError, type PageRequest, type WorkerMessage } from './page';
 import { packPage } from './packed';
+import type { PullWorkerProtocol } from './pages';
 
-const AHEAD_BYTES = Number(process.env.PRONTO_SYNC_AHEAD_MB ?? 256) * (1 << 20);
-const port = parentPort!;
+const worker = workerChild<PullWorkerProtocol>();
+/** PRONTO_SYNC_AHEAD_MB, handed in by the sync thread. */
+const AHEAD_BYTES = worker.data.aheadMb * (1 << 20);
+const post = (m: WorkerMessage): void => worker.emit('pulled', m);
 /** Sizes of the pages posted and not yet taken by the sync thread, oldest first. */
 const waiting: number[] = [];
 let buffered = 0;
 let wake: (() => void) | null = null;
-port.on('message', () => {
-  buffered -= waiting.shift() ?? 0;
-  wake?.();
-  wake = null;
+worker.serve({
+  ack: () => {
+    buffered -= waiting.shift() ?? 0;
+    wake?.();
+    wake = null;
+  },
 });
 
 async function run(req: PageRequest): Promise<void> {
@@ -27,7 +32,7 @@ async function run(req: PageRequest): Promise<void> {
     const page = await fetchPage(req);
     const entities = [...new Set(page.changes.map((c) => c.entity))];
     const msg: WorkerMessage = { type: 'page', json: packPage(page.changes, page.lines), count: page.changes.length, entities, checkpoint: page.checkpoint, reset: page.reset };
-    port.postMessage(msg);
+    post(msg);
     if (!page.checkpoint.more) return;
     req = { ...req, after: page.checkpoint.checkpoint, scope: page.checkpoint.scope, total: false };
     waiting.push(msg.json.length * 2); // UTF-16 in memory
@@ -36,10 +41,10 @@ async function run(req: PageRequest): Promise<void> {
   }
 }
 
-run(workerData as PageRequest).then(
-  () => port.postMessage({ type: 'end' } satisfies WorkerMessage),
+run(worker.data.first).then(
+  () => post({ type: 'end' }),
   (err: unknown) => {
     const e = err instanceof SyncError ? err : new SyncError((err as Error).message, true);
-    port.postMessage({ type: 'error', message: e.message, transient: e.transient, offline: e.offline } satisfies WorkerMessage);
+    post({ type: 'error', message: e.message, transient: e.transient, offline: e.offline });
   },
 );

@@ -2,38 +2,38 @@
 // status and change events to the UI.
 import { openConnection, type Store } from '../../db/store';
 import { SyncClient } from './client';
-import { SyncThread, syncThreadBootstrap } from './thread';
+import { SyncThread, syncThreadCanStart } from './thread';
 import type { SyncHandle } from './handle';
 import type { Entity } from '../../../src-shared/sync/protocol';
 import type { SyncStatus } from '../../../src-shared/sync/status';
-import type { App } from '../../api/handlers';
+import type { DesktopApi } from '../../api/desktop-api';
+import { syncTuningOf, type DesktopConfig, type SyncTuning } from '../../config';
 
 export interface HubConfig {
   hubUrl: string;
   token: string;
   /** Changes per pull page (the hub's default when absent). */
   pageSize?: number;
-  /** The pull worker's own file in a bundle (Electron; see SyncOptions). */
-  pullWorkerEntry?: string;
+  /** The configuration's sync settings (defaults where absent); travels to the sync thread. */
+  tuning?: Partial<SyncTuning>;
 }
 
-export function hubConfigFromEnv(flags: { hub?: string; token?: string } = {}): HubConfig | null {
-  const hubUrl = flags.hub ?? process.env.PRONTO_HUB_URL;
-  const token = flags.token ?? process.env.PRONTO_HUB_TOKEN;
+/** The hub settings of the configuration; null when no hub is configured (standalone). */
+export function hubConfigOf(config: DesktopConfig): HubConfig | null {
+  const { hubUrl, hubToken: token } = config;
   if (!hubUrl) return null;
   if (!token) throw new Error('a hub is configured (PRONTO_HUB_URL) but no token (PRONTO_HUB_TOKEN / --token)');
-  if (!/^https?:\/\//.test(hubUrl)) throw new Error(`hub URL "${hubUrl}" must start with http:// or https://`);
-  return { hubUrl, token };
+  return { hubUrl, token, tuning: syncTuningOf(config) };
 }
 
 /**
- * Creates the client; call `bind(app)` once the App exists, then `client.start()`. It runs on a
- * sync thread (thread.ts), or on the caller's thread where none can start.
+ * Creates the client; call `bind(app)` once the DesktopApi exists, then `client.start()`. It runs on a
+ * sync thread (thread.ts), or on the caller's thread where none can start (PRONTO_SYNC_THREAD=0).
  */
 export function createSync(
-  store: Store, cfg: HubConfig, log: (l: string) => void, opts: { threadEntry?: string; pullWorkerEntry?: string } = {},
-): { client: SyncHandle; bind(app: App): void } {
-  let app: App | null = null;
+  store: Store, cfg: HubConfig, log: (l: string) => void, opts: { thread?: boolean } = {},
+): { client: SyncHandle; bind(app: DesktopApi): void } {
+  let app: DesktopApi | null = null;
   const onStatus = (s: SyncStatus): void => app?.emit('syncStatus', s);
   const onChanged = (rows: number, entities: ReadonlySet<Entity>): void => {
     // The pop uses a new model (or catalogue) from the hub right away, without a restart.
@@ -43,10 +43,8 @@ export function createSync(
     }
     app?.emit('storeChanged', { reason: `sync: ${rows} changes` });
   };
-  const boot = syncThreadBootstrap(opts.threadEntry);
-  const withPull = { ...cfg, pullWorkerEntry: opts.pullWorkerEntry };
-  const client: SyncHandle = boot
-    ? new SyncThread(store, boot, withPull, { log, onStatus, onChanged })
-    : new SyncClient(openConnection(store), { ...withPull, log, onStatus, onChanged });
+  const client: SyncHandle = syncThreadCanStart(opts.thread ?? true)
+    ? new SyncThread(store, cfg, { log, onStatus, onChanged })
+    : new SyncClient(openConnection(store), { ...cfg, log, onStatus, onChanged });
   return { client, bind: (a) => { app = a; } };
 }

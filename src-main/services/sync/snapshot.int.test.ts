@@ -14,10 +14,10 @@ import { openStore, openConnection, type Store } from '../../db/store';
 import { SyncClient } from './client';
 import { holdsNothingSynced, snapshotUnfinished, syncFromSnapshot } from './snapshot';
 import { NotesService } from './notes';
-import { tempDesktop, tempDir } from '../../test-support/fixtures';
+import { tempDesktop, tempDir } from '../../../test-support/desktop/fixtures';
 import { buildHub } from '../../../src-hub/http/app';
 import type { Store as HubStore } from '../../../src-hub/db/store';
-import { testStore, seedPeople, mustImport, account } from '../../../src-hub/test/helpers';
+import { testStore, seedPeople, mustImport, account } from '../../../test-support/hub/helpers';
 import { importFeed } from '../../../src-hub/feeds/import';
 import { setTeam, addUser, issueToken } from '../../../src-hub/admin';
 import { trainOffers } from '../../../src-hub/offers/train';
@@ -74,9 +74,10 @@ afterAll(async () => {
 
 const desktop = (): { store: Store; dir: string } => tempDesktop(cleanups);
 
-function client(store: Store, token: string, snapshot = true, log?: (m: string) => void): SyncClient {
+/** `chunkRows`: rows per committed range of a column-by-column copy (PRONTO_SNAPSHOT_CHUNK_ROWS). */
+function client(store: Store, token: string, snapshot = true, log?: (m: string) => void, chunkRows?: number): SyncClient {
   const conn = openConnection(store);
-  const c = new SyncClient(conn, { hubUrl: url, token, log, snapshot });
+  const c = new SyncClient(conn, { hubUrl: url, token, log, tuning: { syncSnapshot: snapshot, ...(chunkRows ? { snapshotChunkRows: chunkRows } : {}) } });
   cleanups.push(async () => {
     await c.stop();
     conn.close();
@@ -197,11 +198,10 @@ describe('initial sync from the hub snapshot', () => {
     const { restore } = await tamper((db) => {
       for (const t of ['customers', 'customer_phones', 'purchases', 'accounts']) db.exec(`ALTER TABLE ${t} ADD COLUMN extra TEXT`);
     });
-    process.env.PRONTO_SNAPSHOT_CHUNK_ROWS = '600';
     try {
       const logs: string[] = [];
       const a = desktop();
-      await client(a.store, eve, true, (m) => logs.push(m)).syncOnce();
+      await client(a.store, eve, true, (m) => logs.push(m), 600).syncOnce();
       const written = logs.find((l) => l.includes('written in')) ?? '';
       expect(written).toMatch(/customers \d/);
       expect(written).toMatch(/credit_terms \(one statement\)/);
@@ -210,17 +210,16 @@ describe('initial sync from the hub snapshot', () => {
       await client(b.store, eve, false).syncOnce();
       expect(dump(a.store)).toBe(dump(b.store));
     } finally {
-      delete process.env.PRONTO_SNAPSHOT_CHUNK_ROWS;
       restore();
     }
   });
 
   /** Copies every table of the snapshot, then fails in the last transaction (lines + cursor). */
-  async function cutShort(store: Store): Promise<void> {
+  async function cutShort(store: Store, chunkRows?: number): Promise<void> {
     const conn = openConnection(store);
     try {
       await expect(syncFromSnapshot(conn, {
-        base: url, token: eve,
+        base: url, token: eve, chunkRows,
         apply: () => { throw new Error('power cut'); },
         commitCursor: () => { throw new Error('not reached'); },
       })).rejects.toThrow('power cut');
@@ -232,14 +231,11 @@ describe('initial sync from the hub snapshot', () => {
   }
 
   it('a copy cut short before its last transaction keeps cursor 0 and a mark; the next sync resumes from the mark', async () => {
-    process.env.PRONTO_SNAPSHOT_CHUNK_ROWS = '700'; // several chunks per table
-    cleanups.push(() => {
-      delete process.env.PRONTO_SNAPSHOT_CHUNK_ROWS;
-    });
+    const CHUNK = 700; // several chunks per table
     const reference = desktop();
     await client(reference.store, eve, false).syncOnce();
     const a = desktop();
-    await cutShort(a.store);
+    await cutShort(a.store, CHUNK);
     expect(holdsNothingSynced(a.store.sqlite)).toBe(false); // the tables' chunks were committed
     // meanwhile a pop answers from what is there, and says the purchase history is still coming
     const buyer = a.store.sqlite.prepare('SELECT customer_id FROM purchases LIMIT 1').pluck().get() as string;
@@ -248,7 +244,7 @@ describe('initial sync from the hub snapshot', () => {
     expect(during?.customer.customerId).toBe(buyer);
     expect(existsSync(join(a.dir, 'sync-snapshot.download'))).toBe(false);
     const logs: string[] = [];
-    await client(a.store, eve, true, (m) => logs.push(m)).syncOnce();
+    await client(a.store, eve, true, (m) => logs.push(m), CHUNK).syncOnce();
     expect(logs.join('\n')).toMatch(/sync: snapshot of/);
     expect(logs.join('\n')).not.toMatch(/older snapshot/);
     expect(snapshotUnfinished(a.store.sqlite)).toBe(false);

@@ -4,15 +4,19 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../db/store';
-import { tempDir } from '../../test-support/fixtures';
-import { SNAPSHOT_TABLES, STORE_DDL, snapshotCheckSql, snapshotDdl, type SnapshotTable } from '../../../src-shared/sync/snapshot';
+import { tempDir } from '../../../test-support/desktop/fixtures';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SNAPSHOT_TABLES, STORE_TABLES, snapshotCheckSql, snapshotColumns, type SnapshotTable } from '../../../src-shared/sync/snapshot';
+import { desktopMigrationsDir, snapshotDdl, storeDdl } from '../../../src-shared/sync/node/store-ddl';
 
 describe('snapshot format', () => {
-  it("STORE_DDL is the migrated store's schema, table and indexes", () => {
+  it("storeDdl() is the migrated store's schema, table and indexes", () => {
     const t = tempDir();
     const store = openStore(t.dir);
     try {
-      for (const [table, ddl] of Object.entries(STORE_DDL)) {
+      expect(Object.keys(storeDdl())).toEqual([...STORE_TABLES]);
+      for (const [table, ddl] of Object.entries(storeDdl())) {
         const rows = store.sqlite.prepare(
           "SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC, name").raw().all(table) as [string, string][];
         expect(rows.filter(([type]) => type === 'table').map(([, sql]) => sql), table).toEqual([ddl.table]);
@@ -22,6 +26,35 @@ describe('snapshot format', () => {
       store.close();
       t.cleanup();
     }
+  });
+
+  it('storeDdl() follows the migrations: a new column is in the snapshot without another edit', () => {
+    const t = tempDir();
+    try {
+      const dir = join(t.dir, 'migrations');
+      cpSync(desktopMigrationsDir(), dir, { recursive: true });
+      const journalFile = join(dir, 'meta', '_journal.json');
+      const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { idx: number; when: number; tag: string }[] };
+      const last = journal.entries[journal.entries.length - 1]!;
+      const tag = `${String(last.idx + 1).padStart(4, '0')}_probe`;
+      journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1, tag });
+      writeFileSync(journalFile, JSON.stringify(journal));
+      writeFileSync(join(dir, `${tag}.sql`), "ALTER TABLE `customers` ADD `vip` integer DEFAULT 0 NOT NULL;");
+      expect(storeDdl(dir).customers.table).toMatch(/`vip` integer DEFAULT 0 NOT NULL/);
+      expect(storeDdl().customers.table).not.toMatch(/vip/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("the snapshot's store tables list every column of the migrated store, in its order", () => {
+    const db = new Database(':memory:');
+    db.exec(snapshotDdl());
+    for (const table of STORE_TABLES) {
+      const cols = db.prepare(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`).pluck().all();
+      expect(snapshotColumns(table), table).toEqual(cols);
+    }
+    db.close();
   });
 
   it('the checks pass good rows and name the first bad one by its first column', () => {

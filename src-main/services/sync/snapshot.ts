@@ -25,6 +25,8 @@ import {
   SNAPSHOT_FORMAT, SNAPSHOT_HEADERS, SNAPSHOT_META, SNAPSHOT_PATH, SNAPSHOT_TABLES, snapshotCheckSql, snapshotColumns, type SnapshotTable, type StoreTable,
 } from '../../../src-shared/sync/snapshot';
 import { SyncError, hubFetch } from './page';
+import { computed, pluckStatement, rawStatement } from '../../db/queries/typed';
+import { DESKTOP_DEFAULTS } from '../../config';
 
 export interface SnapshotResult {
   rows: number;
@@ -45,6 +47,8 @@ export interface SnapshotOptions {
   log?: (m: string) => void;
   /** True once the sync is stopping (app closing): the copy ends at its next boundary, resumable from its mark. */
   stopping?: () => boolean;
+  /** Rows per committed range of a column-by-column copy (PRONTO_SNAPSHOT_CHUNK_ROWS). */
+  chunkRows?: number;
 }
 
 /** Tables the hub fills: a snapshot is only applied to a store where all are empty. */
@@ -135,8 +139,6 @@ interface ApplyMark {
 }
 
 /** Rows per transaction where a table is copied in ranges: the write lock is held ≈ 0.1–0.5 s at a time (env: tests). */
-const chunkRows = (): number => Number(process.env.PRONTO_SNAPSHOT_CHUNK_ROWS ?? 100_000);
-
 interface Step {
   name: string;
   /** Copied in rowid ranges of this snapshot table (`?, ?` in the statements); null: in one statement. */
@@ -199,7 +201,7 @@ async function applyFile(sqlite: Sqlite, file: string, want: { checkpoint: numbe
   try {
     const meta = new Map<string, string>();
     try {
-      for (const [k, v] of sqlite.prepare('SELECT key, value FROM snap.snapshot_meta').raw().all() as [string, string][]) meta.set(k, v);
+      for (const [k, v] of rawStatement(sqlite, 'SELECT key, value FROM snap.snapshot_meta', [computed<string>(), computed<string>()]).all()) meta.set(k, v);
     } catch (err) {
       throw new SnapshotError(`snapshot file: ${(err as Error).message}`);
     }
@@ -228,9 +230,9 @@ async function applyFile(sqlite: Sqlite, file: string, want: { checkpoint: numbe
     // records would wait that long in memory. Each commits its rows and the mark together, so a
     // kill resumes at a boundary, never copying a row twice or skipping one.
     const steps = copySteps(sqlite);
-    const chunk = chunkRows();
+    const chunk = o.chunkRows ?? DESKTOP_DEFAULTS.snapshotChunkRows;
     const took: string[] = [];
-    const sizes = steps.map((st) => sqlite.prepare(st.size).pluck().get() as number);
+    const sizes = steps.map((st) => pluckStatement(sqlite, st.size, computed<number>()).get()!);
     const total = sizes.reduce((a, b) => a + b, 0);
     let done = sizes.slice(0, mark.step).reduce((a, b) => a + b, 0) + mark.upTo;
     const turn = async (): Promise<void> => {
@@ -282,7 +284,7 @@ async function applyFile(sqlite: Sqlite, file: string, want: { checkpoint: numbe
 /** The snapshot's other change lines, validated like a pull page's. */
 function readLines(sqlite: Sqlite, checkpoint: number): ChangeLine[] {
   const lines: ChangeLine[] = [];
-  for (const [seq, line] of sqlite.prepare('SELECT seq, line FROM snap.lines ORDER BY seq').raw().iterate() as IterableIterator<[number, string]>) {
+  for (const [seq, line] of rawStatement(sqlite, 'SELECT seq, line FROM snap.lines ORDER BY seq', [computed<number>(), computed<string>()]).iterate()) {
     let parsed;
     try {
       parsed = parsePullLine(line);
@@ -321,15 +323,12 @@ export function dropUnfinishedSnapshot(sqlite: Sqlite): void {
 }
 
 function checkTable(sqlite: Sqlite, t: SnapshotTable): void {
-  let bad: [number, string] | undefined;
+  let bad: [string, string] | undefined;
   try {
-    bad = sqlite.prepare(snapshotCheckSql('snap', t)).raw().get() as [number, string] | undefined;
+    bad = rawStatement(sqlite, snapshotCheckSql('snap', t), [computed<string>(), computed<string>()]).get();
   } catch (err) {
     throw new SnapshotError(`snapshot ${t}: ${(err as Error).message}`);
   }
   if (bad) throw new SnapshotError(`snapshot ${t} ${bad[0]}: ${bad[1]}`);
 }
 
-export function snapshotsEnabled(): boolean {
-  return process.env.PRONTO_SYNC_SNAPSHOT !== '0';
-}

@@ -14,13 +14,13 @@ import type { SyncHandle } from './handle';
 import { SyncThread } from './thread';
 import { getMeta } from '../../db/queries/meta';
 import { NotesService } from './notes';
-import { tempDesktop, tempDir } from '../../test-support/fixtures';
+import { tempDesktop, tempDir } from '../../../test-support/desktop/fixtures';
 import { buildHub } from '../../../src-hub/http/app';
 import { type Store as HubStore } from '../../../src-hub/db/store';
-import { testStore, seedPeople, seedData, importCsv, account, mustImport, customer, purchase, credit } from '../../../src-hub/test/helpers';
+import { testStore, seedPeople, seedData, importCsv, account, mustImport, customer, purchase, credit } from '../../../test-support/hub/helpers';
 import { trainOffers } from '../../../src-hub/offers/train';
 import { createSync } from './runtime';
-import { App } from '../../api/handlers';
+import { DesktopApi } from '../../api/desktop-api';
 import { loadModel } from '../offers/train-local';
 import { importFeed } from '../../../src-hub/feeds/import';
 import { setTeam, addUser, issueToken } from '../../../src-hub/admin';
@@ -281,7 +281,7 @@ describe('crash safety (kill -9 of the sync process)', () => {
   it('a host syncs on its own sync thread: it answers while an initial sync is written; stopped midway, the next start completes it', async () => {
     const host = (store: Store) => {
       const made = createSync(store, { hubUrl: url, token: bigToken, pageSize: 100 }, () => {});
-      const api = new App({ store, region: 'IT', host: 'web', sync: made.client });
+      const api = new DesktopApi({ store, region: 'IT', host: 'web', sync: made.client });
       made.bind(api);
       cleanups.push(() => made.client.stop());
       return { api, sync: made.client };
@@ -357,11 +357,11 @@ describe('cases and next-best-offer through the hub', () => {
     islands = await issueToken(hub, 'ivo');
   });
 
-  /** A desktop wired like a host: App + SyncClient through runtime.ts (offers reload on sync). */
-  function host(): { store: Store; app: App; sync: SyncHandle } {
+  /** A desktop wired like a host: DesktopApi + SyncClient through runtime.ts (offers reload on sync). */
+  function host(): { store: Store; app: DesktopApi; sync: SyncHandle } {
     const { store } = desktop();
     const made = createSync(store, { hubUrl: url, token: islands }, () => {});
-    const app = new App({ store, region: 'IT', host: 'web', sync: made.client });
+    const app = new DesktopApi({ store, region: 'IT', host: 'web', sync: made.client });
     made.bind(app);
     cleanups.push(() => made.client.stop());
     return { store, app, sync: made.client };

@@ -2,22 +2,16 @@
 // pop: during an initial sync a lookup waited behind page after page (16.7 s measured on a
 // 200k-customer pull) and behind the deferred index build. Now the host only relays commands
 // and events; SQLite's WAL lets its reads (the pop) run beside the sync thread's writes.
-import { Worker } from 'node:worker_threads';
+// Starting, calls, stop and the end signal: src-shared/node/worker-host.ts.
 import type { Store } from '../../db/store';
 import type { Entity } from '../../../src-shared/sync/protocol';
 import type { SyncStatus } from '../../../src-shared/sync/status';
-import { tsWorkerBootstrap } from '../../../src-shared/node/ts-worker';
-import { PendingCalls } from '../../../src-shared/node/pending-calls';
+import { canStartWorker, startWorker, type WorkerHost } from '../../../src-shared/node/worker-host';
 import { Outbox } from './outbox';
 import { backoff, storedSyncStatus } from './client';
-import type { SyncHandle, SyncLiveState, SyncRound, SyncThreadCommand, SyncThreadEvent } from './handle';
+import type { SyncHandle, SyncLiveState, SyncRound, SyncThreadProtocol } from './handle';
 
-export interface SyncThreadConfig {
-  hubUrl: string;
-  token: string;
-  pageSize?: number;
-  pullWorkerEntry?: string;
-}
+export type SyncThreadConfig = SyncThreadProtocol['data']['cfg'];
 
 export interface SyncThreadHooks {
   log: (line: string) => void;
@@ -25,27 +19,25 @@ export interface SyncThreadHooks {
   onChanged?: (rows: number, entities: ReadonlySet<Entity>) => void;
 }
 
-/**
- * The sync thread's entry: the bundler's (Electron) or the tsx bootstrap beside this file; null
- * where none can start or PRONTO_SYNC_THREAD=0 (the client then runs on the host's thread).
- */
-export function syncThreadBootstrap(bundled?: string): string | null {
-  if (process.env.PRONTO_SYNC_THREAD === '0') return null;
-  return bundled ?? tsWorkerBootstrap(import.meta.url, 'sync-worker');
+/** Whether a sync thread can run here (`enabled`: PRONTO_SYNC_THREAD; off, the client runs on the host's thread). */
+export function syncThreadCanStart(enabled: boolean): boolean {
+  return enabled && canStartWorker('sync');
 }
 
+/** A stop waits this long for the page in hand (its transaction); then the thread is ended (the page rolls back, the cursor did not move). */
+const STOP_MS = 10_000;
+
 export class SyncThread implements SyncHandle {
-  private worker: Worker | null = null;
+  private thread: WorkerHost<SyncThreadProtocol> | null = null;
   private state: SyncLiveState = { online: false, live: false, error: null, progress: null };
   /** Read on the host's own connection: the outbox is written there (cases, notes). */
   private outbox: Outbox;
-  private calls = new PendingCalls<SyncRound | undefined>();
   private running = false;
   private crashes = 0;
   private restart: NodeJS.Timeout | null = null;
   private base: string;
 
-  constructor(private store: Store, private boot: string, private cfg: SyncThreadConfig, private hooks: SyncThreadHooks) {
+  constructor(private store: Store, private cfg: SyncThreadConfig, private hooks: SyncThreadHooks) {
     this.outbox = new Outbox(store.sqlite);
     this.base = cfg.hubUrl.replace(/\/+$/, '');
   }
@@ -57,82 +49,61 @@ export class SyncThread implements SyncHandle {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.send({ type: 'start' });
+    this.spawn().send('start');
   }
 
   kick(): void {
-    if (this.running) this.send({ type: 'kick' });
+    if (this.running) this.spawn().send('kick');
   }
 
   wake(): void {
-    if (this.running) this.send({ type: 'wake' });
+    if (this.running) this.spawn().send('wake');
   }
 
-  async syncOnce(): Promise<SyncRound> {
-    return (await this.call('syncOnce'))!;
+  syncOnce(): Promise<SyncRound> {
+    return this.spawn().call('syncOnce');
   }
 
   async stop(): Promise<void> {
     this.running = false;
     if (this.restart) clearTimeout(this.restart);
     this.restart = null;
-    const w = this.worker;
-    if (!w) return;
-    // The client finishes the page in hand (its transaction) and closes its connection; a thread
-    // that does not answer in time is ended (the page rolls back, the cursor did not move).
-    const ended = new Promise<void>((r) => w.once('exit', () => r()));
-    const timer = setTimeout(() => void w.terminate(), 10_000);
-    await this.call('stop').catch(() => {});
-    await ended;
-    clearTimeout(timer);
+    // The client finishes the page in hand (its transaction) and closes its connection.
+    await this.thread?.stop();
   }
 
-  private send(m: SyncThreadCommand): void {
-    this.spawn().postMessage(m);
-  }
-
-  private call(type: 'syncOnce' | 'stop'): Promise<SyncRound | undefined> {
-    return this.calls.ask((id) => this.send({ type, id }));
-  }
-
-  private spawn(): Worker {
-    if (this.worker) return this.worker;
-    const w = new Worker(this.boot, { workerData: { file: this.store.file, cfg: this.cfg } });
-    this.worker = w;
-    w.on('message', (e: SyncThreadEvent) => this.onEvent(e));
-    w.on('error', (err) => this.hooks.log(`sync thread: ${err.message}`));
-    w.on('exit', (code) => {
-      if (this.worker === w) this.worker = null;
-      this.calls.failAll(new Error(`sync thread ended (${code})`));
-      if (!this.running) return;
-      // Crashed: say so, and start again with the same backoff as a failed round.
-      this.crashes++;
-      this.state = { ...this.state, online: false, live: false, progress: null, error: `sync thread ended (${code}); restarting` };
-      this.hooks.onStatus?.(this.status());
-      this.restart = setTimeout(() => {
-        this.restart = null;
-        if (this.running) this.send({ type: 'start' });
-      }, backoff(this.crashes));
-      this.restart.unref?.();
-    });
-    return w;
-  }
-
-  private onEvent(e: SyncThreadEvent): void {
-    switch (e.type) {
-      case 'status':
-        this.state = e.state;
-        if (!e.state.error) this.crashes = 0;
+  private spawn(): WorkerHost<SyncThreadProtocol> {
+    if (this.thread) return this.thread;
+    const t = startWorker<SyncThreadProtocol>('sync', {
+      data: { file: this.store.file, cfg: this.cfg },
+      stopTimeoutMs: STOP_MS,
+      gone: (code) => new Error(`sync thread ended (${code})`),
+      on: {
+        status: (state) => {
+          this.state = state;
+          if (!state.error) this.crashes = 0;
+          this.hooks.onStatus?.(this.status());
+        },
+        changed: (e) => this.hooks.onChanged?.(e.rows, new Set(e.entities)),
+        log: (line) => this.hooks.log(line),
+      },
+      onError: (err) => this.hooks.log(`sync thread: ${err.message}`),
+      onEnded: ({ code }) => {
+        if (this.thread === t) this.thread = null;
+        if (!this.running) return;
+        // Crashed: say so, and start again with the same backoff as a failed round.
+        this.crashes++;
+        this.state = { ...this.state, online: false, live: false, progress: null, error: `sync thread ended (${code}); restarting` };
         this.hooks.onStatus?.(this.status());
-        return;
-      case 'changed':
-        this.hooks.onChanged?.(e.rows, new Set(e.entities));
-        return;
-      case 'log':
-        this.hooks.log(e.line);
-        return;
-      case 'result':
-        this.calls.settle(e.id, e.error !== undefined ? { error: e.error } : { value: e.value });
-    }
+        this.restart = setTimeout(() => {
+          this.restart = null;
+          if (this.running) this.spawn().send('start');
+        }, backoff(this.crashes));
+        this.restart.unref?.();
+      },
+    });
+    if (!t) throw new Error('the sync thread cannot start here');
+    this.thread = t;
+    return t;
   }
 }

@@ -6,7 +6,7 @@
 // INVITE on the renderer's main thread (≈20 ms per ringing call with CANCEL and ACK). This
 // script moves that one-time work to module scope; the per-parse state becomes module-level
 // variables reset by parse(). Same grammar, same actions, same results (see
-// e2e/telephony-sipgrammar.test.ts, which compares both parsers on real messages).
+// test-int/telephony-sipgrammar.test.ts, which compares both parsers on real messages).
 //
 //   node src-renderer/telephony/vendor/make-sip-grammar.mjs     (after upgrading sip.js)
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,21 +1,23 @@
 // Runs in a worker thread: parses and validates a feed file and posts batches of records (with
 // the problems found on their lines) to the importer, which writes them on the main thread.
 // At most a few batches are in flight, so memory stays bounded whatever the file size.
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerChild } from '../../node/worker-child';
 import { readFeed, type FeedProblem, type FeedRecord } from './csv';
 import { flatten } from './flat';
-import type { FeedKind } from '../spec';
 import { customerSearchPhones } from '../../phone/normalize';
+import type { ParseWorkerProtocol } from './parallel';
 
 const MAX_IN_FLIGHT = 3;
-const port = parentPort!;
-const { kind, path, batchSize } = workerData as { kind: FeedKind; path: string; batchSize: number };
+const worker = workerChild<ParseWorkerProtocol>();
+const { kind, path, batchSize } = worker.data;
 let inFlight = 0;
 let wake: (() => void) | null = null;
-port.on('message', () => {
-  inFlight--;
-  wake?.();
-  wake = null;
+worker.serve({
+  ack: () => {
+    inFlight--;
+    wake?.();
+    wake = null;
+  },
 });
 
 let problems: FeedProblem[] = [];
@@ -28,12 +30,12 @@ readFeed(kind, path, {
       for (const { row } of records as FeedRecord<'customers'>[]) row.searchPhones = customerSearchPhones(row);
     }
     const flat = flatten(kind, records);
-    port.postMessage(flat ? { type: 'batch', flat, problems } : { type: 'batch', records, problems });
+    worker.emit('parsed', flat ? { type: 'batch', flat, problems } : { type: 'batch', records, problems });
     problems = [];
     inFlight++;
     while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
   },
 }).then(
-  (seen) => port.postMessage({ type: 'done', seen, problems }),
-  (err: unknown) => port.postMessage({ type: 'error', message: (err as Error).message }),
+  (seen) => worker.emit('parsed', { type: 'done', seen, problems }),
+  (err: unknown) => worker.emit('parsed', { type: 'error', message: (err as Error).message }),
 );

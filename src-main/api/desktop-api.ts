@@ -1,0 +1,302 @@
+// The contract's methods implemented once over the services. Both hosts (Electron IPC, web
+// HTTP/WS) call `dispatch`, which validates the input against the contract's zod schema first.
+import { EventEmitter } from 'node:events';
+import type { z } from 'zod';
+import { methods, isMethodName, SoftphoneConfig, type EventName, type EventPayload, type Input, type MethodName, type Output } from '../../src-shared/api/contract';
+import type { Store } from '../db/store';
+import { LookupService } from '../services/lookup';
+import { SearchService } from '../services/search';
+import { CallService, offeredMatch, type OfferedCall } from '../services/calls';
+import { OfferService } from '../services/offers/service';
+import { CaseService, CaseError } from '../services/cases/service';
+import { getMeta } from '../db/queries/meta';
+import { NotesService } from '../services/sync/notes';
+import type { SyncHandle } from '../services/sync/handle';
+import type { SyncStatus } from '../../src-shared/sync/status';
+import { demoInfo } from '../services/demo';
+import type { Region } from '../../src-shared/phone/normalize';
+import { isRegion } from '../../src-shared/phone/normalize';
+import { ApiError } from './errors';
+import { WriteQueue } from '../db/writes';
+import type { Checkpointer, StoreCounts } from '../db/checkpointer';
+import { CallWriterGone, type CallWriter } from '../services/call-writer';
+import type { CallEvent } from '../../src-shared/telephony/calls';
+import type { LookupResult } from '../../src-shared/pop/schema';
+import type { DesktopConfig } from '../config';
+
+export interface AppContext {
+  store: Store;
+  region: Region;
+  host: 'electron' | 'web';
+  /** Present when a hub is configured. */
+  sync?: SyncHandle | null;
+  /** Writes call records off the host's thread; else (or once it has ended) on its write queue. */
+  callWriter?: CallWriter | null;
+  /** Counts the store's rows off the host's thread (the checkpoint worker); else counted here. */
+  storeCounter?: Pick<Checkpointer, 'count'> | null;
+  /** Host-specific pieces (Electron: safeStorage, window attention); the web host uses defaults. */
+  platform?: Partial<PlatformHooks>;
+  log?: (line: string) => void;
+  /** After-call work time when the hub has set none (PRONTO_WRAP_UP_SECONDS; default 60). */
+  wrapUpSeconds?: number;
+  /** The softphone's defaults (web host: PRONTO_SIP_*), see softphoneDefaults. */
+  softphone?: SoftphoneConfig | null;
+}
+
+export interface PlatformHooks {
+  loadSoftphone(): SoftphoneConfig | null;
+  saveSoftphone(c: SoftphoneConfig): { ok: boolean; persisted: boolean };
+  attention(title: string, body: string): boolean;
+}
+
+/** The softphone's defaults from the configuration (web host: PRONTO_SIP_*); null when none are set. */
+export function softphoneDefaults(config: Pick<DesktopConfig, 'sipServer' | 'sipUri' | 'sipUser' | 'sipPassword' | 'sipDisplayName'>, region: string): SoftphoneConfig | null {
+  if (!config.sipServer || !config.sipUri) return null;
+  const parsed = SoftphoneConfig.safeParse({
+    server: config.sipServer, uri: config.sipUri,
+    user: config.sipUser ?? /^sips?:([^@]+)@/.exec(config.sipUri)?.[1] ?? '',
+    password: config.sipPassword ?? '', displayName: config.sipDisplayName ?? '', region,
+  });
+  if (!parsed.success) throw new Error(`PRONTO_SIP_*: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+const STANDALONE: Omit<SyncStatus, 'pending' | 'rejected' | 'rejectedItems'> = {
+  configured: false, hubUrl: null, online: false, live: false, lastSyncedAt: null, cursor: 0, error: null, progress: null,
+};
+
+/**
+ * Methods that write the store: they wait for the write lock in the write queue (db/writes.ts),
+ * never on the host's thread. The call methods (incomingCall, outgoingCall, callProgress) queue
+ * their records themselves, on the call writer's thread where one runs.
+ */
+const WRITES: ReadonlySet<MethodName> = new Set<MethodName>([
+  'caseStart', 'caseSave', 'caseCallEnded', 'caseSubmit', 'noteSave', 'contactCreate',
+]);
+
+/** The call writer's answer; `here` (the host's queue) when it runs none or ended before answering. */
+function orHere<T>(offThread: Promise<T> | null | undefined, here: () => Promise<T>): Promise<T> {
+  return offThread?.catch((err: unknown) => (err instanceof CallWriterGone ? here() : Promise.reject(err))) ?? here();
+}
+
+const RECENT_LOOKUP_MS = 2_000;
+const RECENT_LOOKUPS = 256;
+
+export type Handlers = { [M in MethodName]: (input: z.infer<(typeof methods)[M]['input']>) => Output<M> | Promise<Output<M>> };
+
+export class DesktopApi {
+  readonly lookup: LookupService;
+  readonly search: SearchService;
+  readonly calls: CallService;
+  readonly offers: OfferService;
+  readonly cases: CaseService;
+  readonly notes: NotesService;
+  private sessionSoftphone: SoftphoneConfig | null = null;
+  private events = new EventEmitter();
+  readonly handlers: Handlers;
+  private counts;
+  /**
+   * status's counts, kept until the store changes: counting 1M customers + 5M purchases takes
+   * 100–300 ms, done on the checkpoint worker's thread where there is one. Key: the data_version
+   * (other connections' commits) and countEpoch (this host's own changes: contacts, sync).
+   */
+  private countCache: { key: string; counts: StoreCounts } | null = null;
+  private countEpoch = 0;
+  private counting: { key: string; done: Promise<StoreCounts> } | null = null;
+  private dataVersion;
+  readonly writes: WriteQueue;
+  private recentLookups = new Map<string, { at: number; result: LookupResult }>();
+
+  constructor(readonly ctx: AppContext) {
+    this.writes = new WriteQueue(ctx.store.sqlite);
+    this.cases = new CaseService(ctx.store.sqlite);
+    this.offers = new OfferService(ctx.store.sqlite);
+    const DECLINE_WINDOW_MS = 30 * 86_400_000;
+    this.lookup = new LookupService(ctx.store.sqlite, ctx.region, Date.now, (pop) => {
+      const since = new Date(Date.now() - DECLINE_WINDOW_MS).toISOString();
+      const recent = this.cases.recentOutcomes(pop.customer.customerId, since).map((o) => ({ sku: o.sku, outcome: o.outcome, at: o.decidedAt }));
+      return this.offers.offersFor(pop, recent);
+    });
+    this.search = new SearchService(ctx.store.sqlite, ctx.region);
+    this.calls = new CallService(ctx.store.sqlite);
+    this.notes = new NotesService(ctx.store.sqlite);
+    const plain = <T>(f: () => T): T => {
+      try {
+        return f();
+      } catch (err) {
+        throw new ApiError('bad_request', (err as Error).message);
+      }
+    };
+    const caseCall = <T>(f: () => T): T => {
+      try {
+        return f();
+      } catch (err) {
+        if (err instanceof CaseError) throw new ApiError('bad_request', err.message);
+        throw err;
+      }
+    };
+    this.counts = ctx.store.sqlite.prepare(
+      'SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM purchases)').raw();
+    this.dataVersion = ctx.store.sqlite.prepare('PRAGMA data_version').pluck();
+    this.handlers = {
+      lookup: ({ identity, region }) => {
+        if (region && !isRegion(region)) throw new ApiError('bad_request', `region: "${region}" is not supported`);
+        const r = (region as Region | undefined) ?? ctx.region;
+        const result = this.lookup.lookup(identity, r);
+        this.keepForCall(identity, r, result);
+        return result;
+      },
+      openCustomer: ({ customerId }) => this.lookup.pop(customerId),
+      search: ({ query, limit }) => this.search.search(query, limit ?? 20),
+      incomingCall: (c) => {
+        const region = (c.region as Region | undefined) ?? ctx.region;
+        const result = c.withheld
+          ? { query: c.identity, normalized: null, match: 'withheld' as const, candidates: [], pop: null }
+          : this.takeForCall(c.identity, region) ?? this.lookup.lookup(c.identity, region);
+        // The pop gets its answer now; the record follows as soon as the store can be written
+        // (at once, unless a sync page or an import holds the write lock).
+        const offered = { callId: c.callId, direction: 'inbound' as const, remoteRaw: c.identity, remoteDisplay: c.display, line: c.line, forwardedBy: c.forwardedBy };
+        this.recordOffered(offered, result).catch((err: unknown) => {
+          (ctx.log ?? console.error)(`call ${c.callId} not recorded: ${(err as Error).message}`);
+        });
+        return result;
+      },
+      outgoingCall: async (c) => {
+        const result = this.lookup.lookup(c.target, ctx.region);
+        await this.recordOffered({ callId: c.callId, direction: 'outbound', remoteRaw: c.target, remoteDisplay: '', line: '', forwardedBy: null }, result, c.customerId);
+        return { ok: true as const };
+      },
+      callProgress: async ({ callId, event, customerId }) => ({ ok: await this.recordProgress(callId, event, customerId) }),
+      caseStart: (i) => this.cases.start(i),
+      caseSave: (i) => caseCall(() => this.cases.save(i)),
+      caseCallEnded: (i) => this.cases.callEnded(i),
+      caseSubmit: (i) => caseCall(() => this.cases.submit(i)),
+      caseGet: ({ caseId }) => this.cases.get(caseId),
+      casesOpen: () => this.cases.open(),
+      caseHistory: ({ customerId }) => this.cases.history(customerId),
+      dispositions: () => this.cases.dispositions(),
+      settings: () => ({ wrapUpSeconds: Number(getMeta(ctx.store.sqlite, 'wrap_up_seconds') ?? ctx.wrapUpSeconds ?? 60), region: ctx.region }),
+      notesList: ({ customerId }) => this.notes.list(customerId),
+      noteSave: (i) => plain(() => this.notes.save(i)),
+      contactCreate: (i) => {
+        this.countEpoch++; // one customer more
+        return plain(() => this.notes.createContact(i));
+      },
+      syncStatus: () => this.syncStatus(),
+      syncNow: () => {
+        ctx.sync?.kick();
+        return { ok: Boolean(ctx.sync) };
+      },
+      softphoneConfig: () => ctx.platform?.loadSoftphone?.() ?? this.sessionSoftphone ?? ctx.softphone ?? null,
+      softphoneConfigSave: (c) => {
+        if (ctx.platform?.saveSoftphone) return ctx.platform.saveSoftphone(c);
+        this.sessionSoftphone = c; // web host: kept for this run only (the environment holds defaults)
+        return { ok: true, persisted: false };
+      },
+      attention: ({ title, body }) => ({ handled: ctx.platform?.attention?.(title, body) ?? false }),
+      listCalls: ({ limit }) => this.calls.recent(limit ?? 100),
+      status: async () => {
+        const [customers, purchases] = await this.storeCounts();
+        return { dataDir: ctx.store.dataDir, region: ctx.region, customers, purchases, demo: demoInfo(ctx.store), host: ctx.host };
+      },
+    };
+  }
+
+  /**
+   * The softphone looks the caller up when an INVITE's bytes arrive and shows that answer; its
+   * incomingCall (the call's record) follows a few ms later. The record takes that same answer
+   * (once, if under 2 s old) instead of assembling the pop a second time on this thread.
+   */
+  private keepForCall(identity: string, region: Region, result: LookupResult): void {
+    const now = Date.now();
+    for (const [k, v] of this.recentLookups) {
+      if (now - v.at < RECENT_LOOKUP_MS && this.recentLookups.size < RECENT_LOOKUPS) break;
+      this.recentLookups.delete(k);
+    }
+    this.recentLookups.set(`${region} ${identity}`, { at: now, result });
+  }
+
+  private takeForCall(identity: string, region: Region): LookupResult | null {
+    const key = `${region} ${identity}`;
+    const kept = this.recentLookups.get(key);
+    if (!kept) return null;
+    this.recentLookups.delete(key);
+    return Date.now() - kept.at < RECENT_LOOKUP_MS ? kept.result : null;
+  }
+
+  /**
+   * A call's record: on the call writer's thread where one runs, else on this host's write queue
+   * (also when the writer ended before it answered: a record is written once, ON CONFLICT DO NOTHING).
+   */
+  private recordOffered(call: OfferedCall, result: LookupResult, customerId: string | null = null): Promise<void> {
+    const match = offeredMatch(result, customerId);
+    return orHere(this.ctx.callWriter?.offered(call, match), () => this.writes.run(() => this.calls.record(call, match)));
+  }
+
+  private recordProgress(callId: string, event: CallEvent, customerId?: string | null): Promise<boolean> {
+    return orHere(this.ctx.callWriter?.progress(callId, event, customerId), () => this.writes.run(() => this.calls.progress(callId, event, customerId)));
+  }
+
+  /** Counted again only after a change: another process committed (import), sync applied, a contact was created. */
+  private storeCounts(): Promise<StoreCounts> {
+    const key = `${this.countEpoch} ${this.dataVersion.get() as number}`;
+    if (this.countCache?.key === key) return Promise.resolve(this.countCache.counts);
+    if (this.counting?.key === key) return this.counting.done; // callers meanwhile share one count
+    const done = this.countNow()
+      .then((counts) => {
+        this.countCache = { key, counts };
+        return counts;
+      })
+      .finally(() => {
+        if (this.counting?.key === key) this.counting = null;
+      });
+    this.counting = { key, done };
+    return done;
+  }
+
+  private async countNow(): Promise<StoreCounts> {
+    const offThread = this.ctx.storeCounter?.count();
+    if (offThread) {
+      try {
+        return await offThread;
+      } catch {
+        // the worker ended meanwhile: count here
+      }
+    }
+    return this.counts.get() as StoreCounts;
+  }
+
+  syncStatus(): SyncStatus {
+    if (this.ctx.sync) return this.ctx.sync.status();
+    const { pending, rejected } = this.cases.outbox.counts();
+    return { ...STANDALONE, pending, rejected, rejectedItems: this.cases.outbox.rejected(10).map(({ id, kind, reason, rejectedAt }) => ({ id, kind, reason, rejectedAt })) };
+  }
+
+  /** Validates and runs one method call from any host. */
+  async dispatch(method: string, rawInput: unknown): Promise<unknown> {
+    if (!isMethodName(method)) throw new ApiError('unknown_method', `unknown method "${method}"`);
+    const parsed = methods[method].input.safeParse(rawInput ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ApiError('bad_request', `${method}: ${issue.path.join('.') || 'input'}: ${issue.message}`);
+    }
+    const handler = this.handlers[method] as (i: unknown) => unknown;
+    if (WRITES.has(method)) return await this.writes.run(() => handler(parsed.data));
+    return await handler(parsed.data);
+  }
+
+  call<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>> {
+    return this.dispatch(method, input) as Promise<Output<M>>;
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    if (event === 'storeChanged') this.countEpoch++;
+    this.events.emit('event', event, payload);
+  }
+
+  /** Listener for every event; returns the unsubscribe function. */
+  onEvent(listener: (event: EventName, payload: unknown) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+}
