@@ -46,12 +46,12 @@ describe('layer rules', () => {
     expect(await rulesFor('src-main/services/probe.test.ts', "import '../../test-support/desktop/fixtures';\n")).toEqual([]);
   });
 
-  it('process.env.PRONTO_* is read only in the config modules, tests, benches and e2e', async () => {
+  it('process.env.PRONTO_* is read only in the config modules, tests, benches, e2e and the build tooling', async () => {
     const reads = "export const a = process.env.PRONTO_A;\nexport const b = process.env['PRONTO_B'];\nexport const { PRONTO_C } = process.env;\n";
     expect((await rulesFor('src-main/services/probe.ts', reads)).filter((r) => r === SYNTAX)).toHaveLength(3);
     expect(await rulesFor('src-shared/probe.ts', reads)).toContain(SYNTAX);
-    expect(await rulesFor('electron.vite.config.ts', reads)).toContain(SYNTAX);
-    for (const file of ['src-main/config.ts', 'src-hub/config.ts', 'src-main/services/probe.test.ts', 'bench/probe.ts', 'e2e/probe.spec.ts', 'test-support/probe.ts']) {
+    expect(await rulesFor('drizzle.config.ts', reads)).toContain(SYNTAX);
+    for (const file of ['src-main/config.ts', 'src-hub/config.ts', 'src-main/services/probe.test.ts', 'bench/probe.ts', 'e2e/probe.spec.ts', 'test-support/probe.ts', 'electron.vite.config.ts']) {
       expect(await rulesFor(file, reads), file).toEqual([]);
     }
     expect(await rulesFor('src-main/services/probe.ts', 'export const a = process.env.HOME;\n')).toEqual([]);

@@ -194,6 +194,14 @@ test('credit on hold → an unmissable banner across the pop', async ({ app, fee
   const status = app.getByTestId('pop-credit-status');
   await expect(status).toHaveAttribute('data-status', 'hold');
   await expect(status).toContainText(/hold/i);
+  // the card itself reads as no credit available, not the limit's remainder in large type
+  const avail = app.getByTestId('pop-credit-available');
+  await expect(avail).toHaveText('None');
+  await expect(avail).toHaveAttribute('data-frozen', 'hold');
+  await expect(avail).toHaveAttribute('data-amount', '0');
+  const { credit, account } = pick!; // available = limit − balance where both are in the credit's currency
+  const left = major(credit.creditLimitMinor - (account.currency === credit.currency ? account.balanceMinor : 0), credit.currency);
+  expect(squash(await app.getByTestId('pop-credit-frozen-note').innerText())).toContain(squash(`${left < 0 ? 'over the limit by' : ''}${money(LOCALE, Math.abs(left), credit.currency)}${left < 0 ? '' : ' left under the limit'}`));
   await shot(app, 'pop-hold');
 });
 
@@ -234,6 +242,9 @@ test('credit blocked → red banner', async ({ app, feeds, e2e }) => {
   await expect(app.getByTestId('pop')).toHaveAttribute('data-customer-id', pick!.customer.customerId);
   await expect(app.getByTestId('pop-credit-banner')).toHaveAttribute('data-status', 'blocked');
   await expect(app.getByTestId('pop-credit-status')).toHaveAttribute('data-status', 'blocked');
+  await expect(app.getByTestId('pop-credit-available')).toHaveText('None');
+  await expect(app.getByTestId('pop-credit-available')).toHaveAttribute('data-frozen', 'blocked');
+  await expect(app.getByTestId('pop-credit-frozen-note')).toContainText(/credit blocked: no orders on credit/i);
   await shot(app, 'pop-blocked');
 });
 

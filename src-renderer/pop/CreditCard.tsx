@@ -25,9 +25,12 @@ export function CreditCard({ credit }: { credit: Credit | null }) {
     );
   }
   const negative = credit.available < 0;
+  // On hold or blocked nothing may be bought on credit, whatever the limit leaves: the card's
+  // figure says so in words (red, full meter), and what the limit would leave is a note below.
+  const frozen = credit.status === 'hold' || credit.status === 'blocked';
   const used = credit.creditLimit - credit.available;
-  const pct = credit.creditLimit > 0 ? Math.max(0, Math.min(100, (used / credit.creditLimit) * 100)) : used > 0 ? 100 : 0;
-  const alert = negative || credit.status === 'hold' || credit.status === 'blocked';
+  const pct = frozen ? 100 : credit.creditLimit > 0 ? Math.max(0, Math.min(100, (used / credit.creditLimit) * 100)) : used > 0 ? 100 : 0;
+  const alert = negative || frozen;
   return (
     <section className={`card card-credit${alert ? ' is-alert' : ''}`} aria-labelledby="credit-title">
       <h3 id="credit-title" className="card-title">
@@ -37,16 +40,23 @@ export function CreditCard({ credit }: { credit: Credit | null }) {
       <div className="figure">
         <span className="figure-label">
           {t('credit.available')}
-          {negative && <span className="tag tag-red">{t('credit.overLimit')}</span>}
+          {negative && !frozen && <span className="tag tag-red">{t('credit.overLimit')}</span>}
         </span>
         <span
-          className={`figure-value${negative ? ' is-negative' : ''}`}
+          className={`figure-value${negative || frozen ? ' is-negative' : ''}`}
           data-testid="pop-credit-available"
-          data-amount={credit.available}
+          data-amount={frozen ? 0 : credit.available}
           data-currency={credit.currency}
+          data-frozen={frozen ? credit.status : undefined}
         >
-          {f.money(credit.available, credit.currency)}
+          {frozen ? t('credit.noneAvailable') : f.money(credit.available, credit.currency)}
         </span>
+        {frozen && (
+          <span className="figure-note" data-testid="pop-credit-frozen-note">
+            {t(credit.status === 'blocked' ? 'credit.frozenNote.blocked' : 'credit.frozenNote.hold')}{' '}
+            {t(negative ? 'credit.frozenNote.over' : 'credit.frozenNote.left', { amount: f.money(Math.abs(credit.available), credit.currency) })}
+          </span>
+        )}
       </div>
       <div
         className={`meter${pct >= 100 ? ' is-full' : pct >= 80 ? ' is-high' : ''}`}
