@@ -18,7 +18,8 @@ import type { Region } from '../../src-shared/phone/normalize';
 import { isRegion } from '../../src-shared/phone/normalize';
 import { ApiError } from './errors';
 import { WriteQueue } from '../db/writes';
-import type { Checkpointer, StoreCounts } from '../db/checkpointer';
+import type { Checkpointer } from '../db/checkpointer';
+import { dataVersionStatement, storeCountsStatement, type StoreCounts } from '../db/queries/counts';
 import { CallWriterGone, type CallWriter } from '../services/call-writer';
 import type { CallEvent } from '../../src-shared/telephony/calls';
 import type { LookupResult } from '../../src-shared/pop/schema';
@@ -135,9 +136,8 @@ export class DesktopApi {
         throw err;
       }
     };
-    this.counts = ctx.store.sqlite.prepare(
-      'SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM purchases)').raw();
-    this.dataVersion = ctx.store.sqlite.prepare('PRAGMA data_version').pluck();
+    this.counts = storeCountsStatement(ctx.store.sqlite);
+    this.dataVersion = dataVersionStatement(ctx.store.sqlite);
     this.handlers = {
       lookup: ({ identity, region }) => {
         if (region && !isRegion(region)) throw new ApiError('bad_request', `region: "${region}" is not supported`);
@@ -239,7 +239,7 @@ export class DesktopApi {
 
   /** Counted again only after a change: another process committed (import), sync applied, a contact was created. */
   private storeCounts(): Promise<StoreCounts> {
-    const key = `${this.countEpoch} ${this.dataVersion.get() as number}`;
+    const key = `${this.countEpoch} ${this.dataVersion.get()}`;
     if (this.countCache?.key === key) return Promise.resolve(this.countCache.counts);
     if (this.counting?.key === key) return this.counting.done; // callers meanwhile share one count
     const done = this.countNow()
@@ -263,7 +263,7 @@ export class DesktopApi {
         // the worker ended meanwhile: count here
       }
     }
-    return this.counts.get() as StoreCounts;
+    return this.counts.get();
   }
 
   syncStatus(): SyncStatus {

@@ -6,7 +6,8 @@
 import Database from 'better-sqlite3';
 import { workerChild } from '../../src-shared/node/worker-child';
 import { WalIndex } from './wal-index';
-import type { CheckpointProtocol, StoreCounts } from './checkpointer';
+import type { CheckpointProtocol } from './checkpointer';
+import { storeCountsStatement } from './queries/counts';
 
 const worker = workerChild<CheckpointProtocol>();
 const { file, pollMs, frames, maxAgeMs } = worker.data;
@@ -53,9 +54,9 @@ const poll = (): void => {
 const timer = setInterval(poll, pollMs);
 // The store's row counts (the app's status line): a count over 1M customers and 5M purchases
 // reads ~100 MB of index, 100–300 ms that must not block the host's thread while a call rings.
-const counts = db.prepare('SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM purchases)').raw();
+const counts = storeCountsStatement(db);
 worker.serve(
-  { count: () => counts.get() as StoreCounts },
+  { count: () => counts.get() },
   {
     stop: () => {
       clearInterval(timer);

@@ -5,6 +5,7 @@
 // end signal: src-shared/node/worker-host.ts.
 import { startWorker } from '../../src-shared/node/worker-host';
 import type { Store } from './store';
+import type { StoreCounts } from './queries/counts';
 
 export interface CheckpointWorkerData {
   file: string;
@@ -17,7 +18,7 @@ export interface CheckpointWorkerData {
 }
 
 /** Customers and purchases in the store. */
-export type StoreCounts = [customers: number, purchases: number];
+export type { StoreCounts };
 
 export interface CheckpointProtocol {
   data: CheckpointWorkerData;
