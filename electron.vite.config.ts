@@ -2,6 +2,10 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { workerBundleInputs } from './src-shared/node/worker-entries';
+import { CSP_META } from './src-shared/api/csp';
+
+/** index.html's CSP meta tag holds the policy both hosts send (src-shared/api/csp.ts), not a copy. */
+const cspMeta = { name: 'pronto-csp-meta', transformIndexHtml: (html: string) => html.replace('%PRONTO_CSP%', CSP_META) };
 
 // Main and preload are CommonJS so the preload runs with sandbox: true (an ESM preload would not).
 export default defineConfig({
@@ -29,7 +33,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
-    plugins: [react()],
+    plugins: [react(), cspMeta],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       minify: process.env.PRONTO_NO_MINIFY ? false : true,
