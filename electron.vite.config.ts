@@ -5,7 +5,7 @@ import { workerBundleInputs } from './src-shared/node/worker-entries';
 import { CSP_META } from './src-shared/api/csp';
 
 /** index.html's CSP meta tag holds the policy both hosts send (src-shared/api/csp.ts), not a copy. */
-const cspMeta = { name: 'pronto-csp-meta', transformIndexHtml: (html: string) => html.replace('%PRONTO_CSP%', CSP_META) };
+const cspMeta = { name: 'pronto-csp-meta', transformIndexHtml: (html: string) => html.replace('%RENDERER_CSP%', CSP_META) };
 
 // Main and preload are CommonJS so the preload runs with sandbox: true (an ESM preload would not).
 export default defineConfig({

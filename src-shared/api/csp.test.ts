@@ -10,7 +10,7 @@ describe('one CSP', () => {
   });
   it('index.html holds no copy of its own: the build writes the policy in', () => {
     const html = readFileSync(join(__dirname, '../../src-renderer/index.html'), 'utf8');
-    expect(html).toContain('content="%PRONTO_CSP%"');
+    expect(html).toContain('content="%RENDERER_CSP%"');
     expect(html).not.toMatch(/default-src/);
   });
 });
