@@ -41,7 +41,7 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop> {
   const callWriter = startCallWriter(store, { log, enabled: config.callWriterThread });
   const api = new DesktopApi({
     store, region: config.region, host: opts.host, sync: sync?.client ?? null, storeCounter: checkpointer, callWriter,
-    platform: opts.platform, log, wrapUpSeconds: config.wrapUpSeconds, softphone: softphoneDefaults(config, config.region),
+    platform: opts.platform, log, wrapUpSeconds: config.wrapUpSeconds, softphone: softphoneDefaults(config),
   });
   sync?.bind(api);
   sync?.client.start();

@@ -1,5 +1,6 @@
 // The contract's methods implemented once over the services. Both hosts (Electron IPC, web
-// HTTP/WS) call `dispatch`, which validates the input against the contract's zod schema first.
+// HTTP/WS) reach them through call-path.ts, whose `dispatch` here validates the input against the
+// contract's zod schema first.
 import { EventEmitter } from 'node:events';
 import type { z } from 'zod';
 import { methods, isMethodName, SoftphoneConfig, type EventName, type EventPayload, type Input, type MethodName, type Output } from '../../src-shared/api/contract';
@@ -51,12 +52,12 @@ export interface PlatformHooks {
 }
 
 /** The softphone's defaults from the configuration (web host: PRONTO_SIP_*); null when none are set. */
-export function softphoneDefaults(config: Pick<DesktopConfig, 'sipServer' | 'sipUri' | 'sipUser' | 'sipPassword' | 'sipDisplayName'>, region: string): SoftphoneConfig | null {
+export function softphoneDefaults(config: Pick<DesktopConfig, 'sipServer' | 'sipUri' | 'sipUser' | 'sipPassword' | 'sipDisplayName' | 'region'>): SoftphoneConfig | null {
   if (!config.sipServer || !config.sipUri) return null;
   const parsed = SoftphoneConfig.safeParse({
     server: config.sipServer, uri: config.sipUri,
     user: config.sipUser ?? /^sips?:([^@]+)@/.exec(config.sipUri)?.[1] ?? '',
-    password: config.sipPassword ?? '', displayName: config.sipDisplayName ?? '', region,
+    password: config.sipPassword ?? '', displayName: config.sipDisplayName ?? '', region: config.region,
   });
   if (!parsed.success) throw new Error(`PRONTO_SIP_*: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;

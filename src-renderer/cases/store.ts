@@ -17,6 +17,7 @@ import { bridge, BridgeError } from '../bridge';
 import { usePop } from '../pop/store';
 import { useSync } from '../sync/store';
 import { backup, type DraftFields, type OfferChoice } from './backup';
+import { uuid } from '../telephony/guard';
 
 export type { DraftFields, OfferChoice } from './backup';
 export type SaveState = 'saved' | 'pending' | 'saving' | 'error';
@@ -92,8 +93,7 @@ export const hasContent = (c: Case): boolean =>
 export const SIM_PREFIX = 'sim-';
 export const isSimulatedCall = (callId: string | null | undefined): boolean => !!callId && callId.startsWith(SIM_PREFIX);
 export function newSimCallId(): string {
-  const rnd = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-  return SIM_PREFIX + rnd;
+  return SIM_PREFIX + uuid();
 }
 /** When each simulated call started (for its duration when the agent ends it). */
 const simStarted = new Map<string, number>();
