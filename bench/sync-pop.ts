@@ -5,6 +5,7 @@
 // sync on the host's own thread, as before the sync thread, for comparison. `--via snapshot`
 // (default): the hub built its team snapshot first and the desktop starts from it; `stream`: the
 // change stream alone. One JSON line last.
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,13 +47,14 @@ try {
   const env = {
     ...process.env, PRONTO_HUB_URL: hub.url, PRONTO_HUB_TOKEN: hub.token, PRONTO_SYNC_THREAD: values.thread === '0' ? '0' : '1',
     PRONTO_SYNC_SNAPSHOT: values.via === 'snapshot' ? '1' : '0',
+    PRONTO_WEB_KEY: randomBytes(32).toString('base64url'), // the web host refuses calls without its key
   };
   const host = spawn(process.execPath, ['bin/pronto.mjs', 'serve', '--data-dir', join(work, 'desk'), '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let hostLog = '';
   host.stderr.on('data', (d: Buffer) => (hostLog += d.toString()));
   const api = async (method: string, input: unknown): Promise<unknown> => {
     const r = await fetch(`http://127.0.0.1:${port}/api/${method}`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-pronto-client': 'bench' }, body: JSON.stringify(input),
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-pronto-client': 'bench', 'x-pronto-key': env.PRONTO_WEB_KEY }, body: JSON.stringify(input),
     });
     const body = (await r.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
     if (!body.ok) throw new Error(`${method}: ${body.error?.message ?? `HTTP ${r.status}`}`);

@@ -4,7 +4,8 @@
 #   SIP over WebSocket  ws://127.0.0.1:${PRONTO_PBX_WS_PORT:-8080}   (agents: sip.js)
 #   SIP over UDP        127.0.0.1:${PRONTO_PBX_UDP_PORT:-5060}       (trunk side: SIPp)
 #
-# Env: PRONTO_PBX_WS_PORT, PRONTO_PBX_UDP_PORT, PRONTO_PBX_CFG (config file),
+# Env: PRONTO_PBX_WS_PORT, PRONTO_PBX_UDP_PORT, PRONTO_PBX_EVAPI_PORT (the hub's event link, 8448),
+#      PRONTO_PBX_CFG (config file),
 #      PRONTO_PBX_DATA (db_text dir), PRONTO_KAMAILIO_BIN (kamailio binary).
 # Runtime files (pid file, ctl socket) live in a private temp dir, removed on exit.
 # Ctrl+C (or SIGTERM) stops Kamailio cleanly. Works as root and as a normal user.
@@ -16,6 +17,7 @@ CFG="${PRONTO_PBX_CFG:-$ROOT/deploy/kamailio/kamailio.cfg}"
 DATA="${PRONTO_PBX_DATA:-$(dirname "$CFG")/data}"
 WS_PORT="${PRONTO_PBX_WS_PORT:-8080}"
 UDP_PORT="${PRONTO_PBX_UDP_PORT:-5060}"
+EVAPI_PORT="${PRONTO_PBX_EVAPI_PORT:-8448}"
 
 die() { echo "pbx: $*" >&2; exit 1; }
 
@@ -33,7 +35,7 @@ KAMAILIO="${PRONTO_KAMAILIO_BIN:-$(find_bin kamailio)}" ||
   die "kamailio not found. Install it: apt-get install -y kamailio kamailio-websocket-modules kamailio-extra-modules"
 KAMCMD="$(find_bin kamcmd || echo kamcmd)"
 
-for p in "$WS_PORT" "$UDP_PORT"; do
+for p in "$WS_PORT" "$UDP_PORT" "$EVAPI_PORT"; do
   [[ "$p" =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || die "invalid port '$p'"
 done
 [ -r "$CFG" ] || die "config not readable: $CFG"
@@ -88,7 +90,8 @@ set -m
 "$KAMAILIO" -f "$CFG" -DD -E -m 64 -M 8 \
   -P "$RUN_DIR/kamailio.pid" -Y "$RUN_DIR" -w "$RUN_DIR" \
   -A "WS_PORT=$WS_PORT" -A "UDP_PORT=$UDP_PORT" \
-  -A "CTL_SOCKET=\"$CTL\"" -A "DATA_URL=\"text://$DATA\"" &
+  -A "CTL_SOCKET=\"$CTL\"" -A "DATA_URL=\"text://$DATA\"" \
+  -A "EVAPI_ADDR=\"127.0.0.1:$EVAPI_PORT\"" &
 KPID=$!
 set +m
 
@@ -108,8 +111,9 @@ if [ "$ready" = 1 ]; then
    trunk (SIPp):     udp 127.0.0.1:$UDP_PORT   (trusted by source address, no auth)
    domain/realm:     127.0.0.1 (also localhost, pronto.local) / realm "pronto.local"
    dev users:        1001 .. 1010, password "pronto-dev"   (DEV-ONLY credentials)
-   numbers:          10xx = that agent, 600 = ring-all "sales" (1001-1008),
-                     601 = ring-all "support" (1009-1010)
+   numbers:          10xx = that agent, 600 = queue "sales" (1001-1008),
+                     601 = queue "support" (1009-1010); callers wait for a free agent
+   hub event link:   tcp 127.0.0.1:$EVAPI_PORT  (pronto-hub serve --pbx-evapi 127.0.0.1:$EVAPI_PORT)
    registrations:    $KAMCMD -s $CTL ul.dump
  Ctrl+C to stop.
 ================================================================================

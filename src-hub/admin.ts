@@ -41,10 +41,37 @@ export interface NewUser {
   role: string;
   team?: string | null;
   password?: string | null;
+  /** SIP extension at the PBX (digits, unique). */
+  extension?: string | null;
+}
+
+const EXTENSION = /^[0-9]{2,15}$/;
+
+function checkExtension(ext: string): void {
+  if (!EXTENSION.test(ext)) throw new AdminError(`extension "${ext}" must be 2 to 15 digits`);
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code;
+  return code === '23505';
+}
+
+/** Changes a user's extension (`pronto-hub user set NAME --extension 1001`; `--extension ""` removes it). */
+export async function setUserExtension(store: Store, name: string, extension: string | null): Promise<{ name: string; extension: string | null }> {
+  if (extension !== null) checkExtension(extension);
+  try {
+    const r = await store.orm.update(users).set({ extension }).where(eq(users.name, name)).returning({ name: users.name });
+    if (!r.length) throw new AdminError(`user "${name}" does not exist`, 404);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AdminError(`extension ${extension} already belongs to another user`, 409);
+    throw e;
+  }
+  await store.query("SELECT pg_notify('pronto_pbx_config', $1)", [name]);
+  return { name, extension };
 }
 
 /** Creates a user; returns the password when it was generated. */
-export async function addUser(store: Store, u: NewUser): Promise<{ name: string; role: Role; team: string | null; generatedPassword: string | null }> {
+export async function addUser(store: Store, u: NewUser): Promise<{ name: string; role: Role; team: string | null; extension: string | null; generatedPassword: string | null }> {
   checkUserName(u.name);
   const role = Role.safeParse(u.role);
   if (!role.success) throw new AdminError(`role "${u.role}" must be agent, supervisor or admin`);
@@ -54,22 +81,28 @@ export async function addUser(store: Store, u: NewUser): Promise<{ name: string;
     if (!t.length) throw new AdminError(`team "${team}" does not exist (create it with: pronto-hub team set --name "${team}" --regions R1,R2)`, 404);
   }
   if (u.password !== undefined && u.password !== null && u.password.length < 8) throw new AdminError('password must be at least 8 characters');
+  const extension = u.extension ?? null;
+  if (extension !== null) checkExtension(extension);
   const existing = await store.orm.select({ id: users.id }).from(users).where(eq(users.name, u.name));
   if (existing.length) throw new AdminError(`user "${u.name}" already exists`, 409);
   const generated = u.password ? null : generatePassword();
   const passwordHash = await hashPassword(u.password || generated!);
   try {
-    await store.orm.insert(users).values({ name: u.name, role: role.data, team, passwordHash });
+    await store.orm.insert(users).values({ name: u.name, role: role.data, team, passwordHash, extension });
   } catch (e) {
-    const code = (e as { code?: string; cause?: { code?: string } }).code ?? (e as { cause?: { code?: string } }).cause?.code;
-    if (code === '23505') throw new AdminError(`user "${u.name}" already exists`, 409);
+    if (isUniqueViolation(e)) {
+      const taken = extension !== null && (await store.orm.select({ id: users.id }).from(users).where(eq(users.extension, extension))).length > 0;
+      throw new AdminError(taken ? `extension ${extension} already belongs to another user` : `user "${u.name}" already exists`, 409);
+    }
     throw e;
   }
-  return { name: u.name, role: role.data, team, generatedPassword: generated };
+  // the PBX (extensions) and the live statistics (the agents list) re-read the users
+  await store.query("SELECT pg_notify('pronto_pbx_config', $1)", [u.name]);
+  return { name: u.name, role: role.data, team, extension, generatedPassword: generated };
 }
 
-export async function listUsers(store: Store): Promise<{ name: string; role: string; team: string | null }[]> {
-  return store.orm.select({ name: users.name, role: users.role, team: users.team }).from(users).orderBy(asc(users.name));
+export async function listUsers(store: Store): Promise<{ name: string; role: string; team: string | null; extension: string | null }[]> {
+  return store.orm.select({ name: users.name, role: users.role, team: users.team, extension: users.extension }).from(users).orderBy(asc(users.name));
 }
 
 /** Creates or replaces a team's regions. Desktops of its members resync (their scope changed). */
@@ -100,6 +133,26 @@ export async function issueToken(store: Store, userName: string, label = 'cli'):
   return token;
 }
 
+/**
+ * A wallboard's token (`pronto-hub token --display NAME [--team T]`): read-only, accepted only by
+ * the routes a wall display needs (live statistics). NAME is a user of its own (role supervisor,
+ * no password anyone knows) so its team limits what the screen shows.
+ */
+export async function issueDisplayToken(store: Store, name: string, team: string | null): Promise<string> {
+  checkUserName(name);
+  const existing = await store.query<{ role: string; team: string | null }>('SELECT role, team FROM users WHERE name = $1', [name]);
+  if (existing.length) {
+    const e = existing[0]!;
+    if (e.role !== 'supervisor' || e.team !== team) throw new AdminError(`user "${name}" exists and is not a display of ${team ? `team ${team}` : 'every team'}`, 409);
+  } else {
+    await addUser(store, { name, role: 'supervisor', team, password: generatePassword() });
+  }
+  const u = await store.orm.select({ id: users.id }).from(users).where(eq(users.name, name));
+  const token = generateToken();
+  await store.orm.insert(tokens).values({ tokenHash: hashToken(token), userId: u[0]!.id, label: 'display', scope: 'display' });
+  return token;
+}
+
 export async function login(store: Store, name: string, password: string): Promise<{ token: string; role: Role; team: string | null } | null> {
   const rows = await store.query<{ password_hash: string; role: Role; team: string | null }>(
     'SELECT password_hash, role, team FROM users WHERE name = $1', [name]);
@@ -117,15 +170,15 @@ export async function revokeToken(store: Store, token: string): Promise<void> {
 /** The user behind a bearer token, with the regions of their team; null when unknown. */
 export async function authenticate(store: Store, token: string): Promise<AuthUser | null> {
   if (!token.startsWith('pht_') || token.length > 100) return null;
-  const rows = await store.query<{ id: number; name: string; role: Role; team: string | null; regions: string[] | null }>(
-    `SELECT u.id, u.name, u.role, u.team, t.regions
+  const rows = await store.query<{ id: number; name: string; role: Role; team: string | null; regions: string[] | null; scope: string | null }>(
+    `SELECT u.id, u.name, u.role, u.team, t.regions, k.scope
      FROM tokens k JOIN users u ON u.id = k.user_id LEFT JOIN teams t ON t.name = u.team
      WHERE k.token_hash = $1`,
     [hashToken(token)],
     { prepare: true },
   );
   const r = rows[0];
-  return r ? { id: r.id, name: r.name, role: r.role, team: r.team, regions: r.regions ?? [] } : null;
+  return r ? { id: r.id, name: r.name, role: r.role, team: r.team, regions: r.regions ?? [], ...(r.scope === 'display' ? { display: true } : {}) } : null;
 }
 
 const hubIds = new WeakMap<Store, Promise<string>>();

@@ -56,6 +56,32 @@ describe('pronto-hub (in process, PostgreSQL)', () => {
     expect((await run(['token', 'ghost', ...db])).code).toBe(1);
   });
 
+  it('user add --extension, user set NAME --extension, queue set/list, break-reasons set/list', async () => {
+    const db = ['--database-url', url];
+    await run(['team', 'set', '--name', 'sales', '--regions', 'Nord-Ovest', ...db]);
+    expect((await run(['user', 'add', '--name', 'ext1', '--role', 'agent', '--team', 'sales', '--extension', '1001', ...db])).out[0])
+      .toBe('user ext1 (agent, team sales, extension 1001) added');
+    expect((await run(['user', 'add', '--name', 'ext2', '--role', 'agent', '--extension', '1001', ...db])).err[0]).toMatch(/extension 1001 already belongs/);
+    await run(['user', 'add', '--name', 'ext2', '--role', 'agent', ...db]);
+    expect(await run(['user', 'set', 'ext2', '--extension', '1002', ...db])).toMatchObject({ code: 0, out: ['user ext2: extension 1002'] });
+    expect((await run(['user', 'set', 'ext2', '--extension', '10a', ...db])).err[0]).toMatch(/must be 2 to 15 digits/);
+    expect((await run(['user', 'set', 'ghost', '--extension', '1009', ...db])).err[0]).toMatch(/does not exist/);
+    const q = await run(['queue', 'set', '--name', 'sales', '--number', '600', '--team', 'sales', '--strategy', 'longest-idle', '--ring-seconds', '20',
+      '--max-wait-seconds', '90', '--sl-seconds', '30', '--short-abandon-seconds', '4', '--wrap-up-seconds', '45', ...db]);
+    expect(q).toMatchObject({ code: 0, out: ['queue sales: number 600, team sales, longest-idle'] });
+    expect((await run(['queue', 'set', '--name', 'x', '--number', '600', '--team', 'sales', ...db])).err[0]).toMatch(/600 already belongs to queue "sales"/);
+    expect((await run(['queue', 'set', '--name', 'y', '--number', '601', '--team', 'sales', '--ring-seconds', 'soon', ...db])).err[0]).toMatch(/--ring-seconds: "soon"/);
+    expect((await run(['queue', 'list', ...db])).out).toEqual([
+      '600\tsales\tteam sales\tlongest-idle\tring 20s\tmax wait 90s\tSL 30s\tshort abandon 4s\twrap-up 45s (available)\tno answer: none',
+    ]);
+    const reasons = file('reasons.json', JSON.stringify([{ code: 'lunch', labelEn: 'Lunch', labelIt: 'Pranzo' }, { code: 'coaching', labelEn: 'Coaching', labelIt: 'Affiancamento' }]));
+    expect((await run(['break-reasons', 'set', reasons, ...db])).out).toEqual(['break reasons: 2 active, 5 retired']);
+    const list = (await run(['break-reasons', 'list', ...db])).out;
+    expect(list.slice(0, 2)).toEqual(['lunch\tLunch\tPranzo', 'coaching\tCoaching\tAffiancamento']);
+    expect(list).toContain('meeting\tMeeting\tRiunione\t(retired)');
+    expect((await run(['break-reasons', 'set', file('bad.json', '[{"code":"X Y"}]'), ...db])).err[0]).toMatch(/break reasons: 0\.code/);
+  });
+
   it('import: success summary; a bad file prints every problem as FILE:LINE: column: reason and exits non-zero', async () => {
     const env = { DATABASE_URL: url }; // the environment works too
     expect(await run(['import', 'products', file('products.csv', csv('products', PRODUCTS))], env)).toMatchObject({ code: 0 });

@@ -2,7 +2,10 @@
 //
 //   pronto-hub serve [--port P] [--host 127.0.0.1] [STORE]
 //   pronto-hub import SOURCE FILE [--full] [STORE]        SOURCE: customers|products|purchases|accounts|credit
-//   pronto-hub user add --name N --role agent|supervisor|admin [--team T] [--password P] [STORE]
+//   pronto-hub user add --name N --role agent|supervisor|admin [--team T] [--password P] [--extension X] [STORE]
+//   pronto-hub user set NAME --extension X [STORE]
+//   pronto-hub queue set --name Q --number N --team T [--strategy ring-all|longest-idle] [--ring-seconds S] … | queue list
+//   pronto-hub break-reasons set FILE.json | break-reasons list [STORE]
 //   pronto-hub token NAME [STORE]
 //   pronto-hub team set --name T --regions R1,R2 [STORE]
 //   pronto-hub dispositions set FILE.json | dispositions list [STORE]
@@ -14,7 +17,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FEED_KINDS, type FeedKind } from '../src-shared/feeds/spec';
 import { openStore, DataDirBusyError, type Store } from './db/store';
-import { AdminError, addUser, issueToken, setTeam } from './admin';
+import { AdminError, addUser, issueDisplayToken, issueToken, setTeam, setUserExtension } from './admin';
+import { listBreakReasons, listQueues, setBreakReasons, setQueue } from './agents/queues';
+import { PbxLink } from './pbx/link';
+import { AGENT_COLUMNS, agentReport, INTERVALS, QUEUE_COLUMNS, queueReport, toCsv, type Interval } from './stats/reports';
 import { importFeed } from './feeds/import';
 import { buildHub } from './http/app';
 import { DispositionSet, listDispositions, setDispositions } from './dispositions';
@@ -23,18 +29,34 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSnapshots, startSnapshotRefresher } from './sync/snapshot';
 import { ConfigError } from '../src-shared/config/define';
+import { hubHttpOptions, hubUrl } from './http/server-options';
 import { DEFAULT_PORT, loadHubConfig, type HubConfig } from './config';
 
 export { DEFAULT_PORT };
 
 const USAGE = `usage: pronto-hub COMMAND [options]
 
-  serve [--port P] [--host H]              run the hub (default ${DEFAULT_PORT}, 127.0.0.1)
+  serve [--port P] [--host H] [--pbx-evapi HOST:PORT]
+                                           run the hub (default ${DEFAULT_PORT}, 127.0.0.1); with a PBX event
+                                           link: agent states and queues to the PBX, queue events from it;
+        [--tls-cert F --tls-key F] [--trust-proxy ADDRS]   HTTPS/WSS; proxies to believe (src-hub/README.md)
   import SOURCE FILE [--full]              import a feed (CSV, or NDJSON for *.ndjson/*.jsonl);
                                            SOURCE: ${FEED_KINDS.join('|')}; --full deletes rows missing from FILE
-  user add --name N --role R [--team T] [--password P]
-                                           R: agent|supervisor|admin; prints the password when generated
+  user add --name N --role R [--team T] [--password P] [--extension X]
+                                           R: agent|supervisor|admin; prints the password when generated;
+                                           X: the user's SIP extension at the PBX
+  user set NAME --extension X              change (or with "" remove) a user's SIP extension
+  queue set --name Q --number N --team T [--strategy ring-all|longest-idle] [--ring-seconds 15]
+            [--max-wait-seconds 120] [--sl-seconds 20] [--short-abandon-seconds 5] [--wrap-up-seconds 60]
+            [--wrap-up-policy available|stay] [--ring-no-answer none|break]
+                                           create or change a queue (the PBX gets it at once)
+  queue list                               print the queues
+  break-reasons set FILE.json              replace the break reasons ([{code,labelEn,labelIt}])
+  break-reasons list                       print the break reasons (retired ones marked)
   token NAME                               print a new bearer token for user NAME
+  token --display NAME [--team T]          a wallboard's read-only token (live statistics of team T, or all)
+  report queues|agents --from ISO --to ISO [--interval 15m|1h|1d] [--csv]
+                                           historical figures (JSON lines, or CSV), the live view's definitions
   team set --name T --regions R1,R2        the customer regions team T sees
   dispositions set FILE.json               replace the disposition codes ([{code,category,labelEn,labelIt,position?}])
   dispositions list                        print the disposition codes (retired ones marked)
@@ -67,6 +89,25 @@ const OPTIONS = {
   full: { type: 'boolean' },
   all: { type: 'boolean' },
   'snapshot-dir': { type: 'string' },
+  extension: { type: 'string' },
+  'pbx-evapi': { type: 'string' },
+  display: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  interval: { type: 'string' },
+  csv: { type: 'boolean' },
+  number: { type: 'string' },
+  strategy: { type: 'string' },
+  'ring-seconds': { type: 'string' },
+  'max-wait-seconds': { type: 'string' },
+  'sl-seconds': { type: 'string' },
+  'short-abandon-seconds': { type: 'string' },
+  'wrap-up-seconds': { type: 'string' },
+  'wrap-up-policy': { type: 'string' },
+  'ring-no-answer': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'trust-proxy': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -142,18 +183,23 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
         const { port, host } = config;
         const s = await open();
         const snapDir = snapshotDir(config, storeOptions(values, config));
-        const app = await buildHub({ store: s, snapshotDir: snapDir });
+        const net = hubHttpOptions(config); // TLS, trusted proxies, feed size limit
+        const app = await buildHub({ store: s, snapshotDir: snapDir, ...net });
         // PRONTO_HUB_SNAPSHOTS=0: snapshots only when built by hand (snapshot build, or the admin route)
         const refresher = config.snapshots ? startSnapshotRefresher(s, snapDir, { log: err }) : null;
         await app.listen({ port, host });
+        // the PBX event link (agent states and queues out, queue events in)
+        const link = config.pbxEvapi ? new PbxLink(s, { ...config.pbxEvapi, log: err }) : null;
+        await link?.start();
         const addr = app.server.address();
         const actual = typeof addr === 'object' && addr ? addr.port : port;
-        const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}/`;
+        const url = hubUrl(host, actual, Boolean(net.tls));
         out(`Pronto hub: ${url}`);
         err(`store: ${s.label}`);
         io.onListening?.(url);
         await (io.untilStopped ?? waitForSignal)();
         await refresher?.stop();
+        await link?.stop();
         await app.close();
         return 0;
       }
@@ -172,15 +218,92 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
         return 0;
       }
       case 'user': {
-        if (rest[0] !== 'add' || rest.length !== 1) throw new UsageError('usage: pronto-hub user add --name N --role agent|supervisor|admin [--team T] [--password P]');
+        if (rest[0] === 'set') {
+          if (rest.length !== 2 || values.extension === undefined) throw new UsageError('usage: pronto-hub user set NAME --extension X');
+          const s = await open();
+          const r = await setUserExtension(s, rest[1]!, values.extension === '' ? null : values.extension);
+          out(`user ${r.name}: extension ${r.extension ?? '(none)'}`);
+          return 0;
+        }
+        if (rest[0] !== 'add' || rest.length !== 1) throw new UsageError('usage: pronto-hub user add --name N --role agent|supervisor|admin [--team T] [--password P] [--extension X] | user set NAME --extension X');
         if (!values.name || !values.role) throw new UsageError('user add needs --name and --role');
         const s = await open();
-        const r = await addUser(s, { name: values.name, role: values.role, team: values.team ?? null, password: values.password ?? null });
-        out(`user ${r.name} (${r.role}${r.team ? `, team ${r.team}` : ''}) added`);
+        const r = await addUser(s, { name: values.name, role: values.role, team: values.team ?? null, password: values.password ?? null, extension: values.extension ?? null });
+        out(`user ${r.name} (${r.role}${r.team ? `, team ${r.team}` : ''}${r.extension ? `, extension ${r.extension}` : ''}) added`);
         if (r.generatedPassword) out(`password: ${r.generatedPassword}`);
         return 0;
       }
+      case 'queue': {
+        const s = await open();
+        if (rest[0] === 'list' && rest.length === 1) {
+          for (const q of await listQueues(s)) {
+            out(`${q.number}\t${q.name}\tteam ${q.team}\t${q.strategy}\tring ${q.ringSeconds}s\tmax wait ${q.maxWaitSeconds}s\tSL ${q.slSeconds}s\tshort abandon ${q.shortAbandonSeconds}s\twrap-up ${q.wrapUpSeconds}s (${q.wrapUpPolicy})\tno answer: ${q.ringNoAnswer}`);
+          }
+          return 0;
+        }
+        if (rest[0] !== 'set' || rest.length !== 1) throw new UsageError('usage: pronto-hub queue set --name Q --number N --team T [...] | queue list');
+        if (!values.name || !values.number || !values.team) throw new UsageError('queue set needs --name, --number and --team');
+        const int = (flag: string, v: string | undefined) => {
+          if (v === undefined) return undefined;
+          if (!/^\d+$/.test(v)) throw new UsageError(`--${flag}: "${v}" is not a whole number of seconds`);
+          return Number(v);
+        };
+        const q = await s.tx((tx) => setQueue(tx, {
+          name: values.name, number: values.number, team: values.team, strategy: values.strategy,
+          ringSeconds: int('ring-seconds', values['ring-seconds']), maxWaitSeconds: int('max-wait-seconds', values['max-wait-seconds']),
+          slSeconds: int('sl-seconds', values['sl-seconds']), shortAbandonSeconds: int('short-abandon-seconds', values['short-abandon-seconds']),
+          wrapUpSeconds: int('wrap-up-seconds', values['wrap-up-seconds']), wrapUpPolicy: values['wrap-up-policy'], ringNoAnswer: values['ring-no-answer'],
+        }));
+        out(`queue ${q.name}: number ${q.number}, team ${q.team}, ${q.strategy}`);
+        return 0;
+      }
+      case 'break-reasons': {
+        const [sub, file] = rest;
+        const s = await open();
+        if (sub === 'list' && rest.length === 1) {
+          for (const r of await listBreakReasons(s, true)) out(`${r.code}\t${r.labelEn}\t${r.labelIt}${r.active ? '' : '\t(retired)'}`);
+          return 0;
+        }
+        if (sub !== 'set' || !file || rest.length !== 2) throw new UsageError('usage: pronto-hub break-reasons set FILE.json | break-reasons list');
+        let list: unknown;
+        try {
+          list = JSON.parse(readFileSync(file, 'utf8'));
+        } catch (e) {
+          throw new UsageError(`${file}: ${(e as Error).message}`);
+        }
+        const r = await s.tx((tx) => setBreakReasons(tx, list));
+        out(`break reasons: ${r.active} active, ${r.retired} retired`);
+        return 0;
+      }
+      case 'report': {
+        const [what] = rest;
+        if ((what !== 'queues' && what !== 'agents') || rest.length !== 1 || !values.from || !values.to) {
+          throw new UsageError('usage: pronto-hub report queues|agents --from ISO --to ISO [--interval 15m|1h|1d] [--csv]');
+        }
+        const from = Date.parse(values.from);
+        const to = Date.parse(values.to);
+        if (Number.isNaN(from) || Number.isNaN(to) || !(from < to)) throw new UsageError(`--from ${values.from} --to ${values.to}: two ISO 8601 instants, from before to`);
+        const interval = (values.interval ?? '1h') as Interval;
+        if (!(interval in INTERVALS)) throw new UsageError(`--interval: "${values.interval}" is not 15m, 1h or 1d`);
+        const s = await open();
+        if (what === 'queues') {
+          const rows = await queueReport(s, from, to, interval, null);
+          if (values.csv) for (const l of toCsv(rows, QUEUE_COLUMNS).split('\n').slice(0, -1)) out(l); // each keeps its \r: CRLF
+          else for (const r of rows) out(JSON.stringify(r));
+        } else {
+          const rows = await agentReport(s, from, to, null);
+          if (values.csv) for (const l of toCsv(rows, AGENT_COLUMNS).split('\n').slice(0, -1)) out(l);
+          else for (const r of rows) out(JSON.stringify(r));
+        }
+        return 0;
+      }
       case 'token': {
+        if (values.display !== undefined) {
+          if (rest.length) throw new UsageError('usage: pronto-hub token --display NAME [--team T]');
+          const s = await open();
+          out(await issueDisplayToken(s, values.display, values.team ?? null));
+          return 0;
+        }
         const [name] = rest;
         if (!name || rest.length !== 1) throw new UsageError('usage: pronto-hub token NAME');
         const s = await open();
@@ -249,7 +372,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
       err(`pronto-hub: ${e.message}`);
       return 2;
     }
-    if (e instanceof AdminError || e instanceof DataDirBusyError) {
+    if (e instanceof AdminError || e instanceof DataDirBusyError || e instanceof ConfigError) {
       err(`pronto-hub: ${e.message}`);
       return 1;
     }

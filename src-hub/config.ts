@@ -2,11 +2,34 @@
 // by `loadHubConfig` when `pronto-hub` starts and handed down as options. The only place in
 // src-hub that reads PRONTO_* variables (a lint rule and a test hold that); the README's hub
 // configuration table is checked against it by config.test.ts.
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { checkTimeZone } from './stats/day';
 import { defineConfig, loadConfig, onOff, text, wholeNumber, type ConfigOf } from '../src-shared/config/define';
 
 export const DEFAULT_PORT = 8780;
+
+/** "host:port" → {host, port}. */
+const hostPort = z.string().transform((v, ctx) => {
+  const m = /^(.+):(\d{1,5})$/.exec(v);
+  const port = m ? Number(m[2]) : 0;
+  if (!m || port < 1 || port > 65_535) {
+    ctx.addIssue({ code: 'custom', message: 'must be host:port, e.g. 127.0.0.1:8448' });
+    return z.NEVER;
+  }
+  return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+});
+
+/** "127.0.0.1, 10.0.0.0/8" → ['127.0.0.1', '10.0.0.0/8']: addresses only (never "trust everyone"). */
+const proxyList = z.string().transform((v, ctx) => {
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (!list.length || list.some((x) => !isIP(x.replace(/\/\d{1,3}$/, '')))) {
+    ctx.addIssue({ code: 'custom', message: 'must be IP addresses or CIDRs, comma-separated (e.g. 127.0.0.1)' });
+    return z.NEVER;
+  }
+  return list;
+});
 
 export const HUB_CONFIG = defineConfig({
   databaseUrl: {
@@ -36,6 +59,27 @@ export const HUB_CONFIG = defineConfig({
   },
   port: { env: 'PRONTO_HUB_PORT', flag: 'port', default: String(DEFAULT_PORT), schema: wholeNumber(0, 65_535), description: 'serve: TCP port.' },
   host: { env: 'PRONTO_HUB_HOST', flag: 'host', default: '127.0.0.1', schema: text, description: 'serve: address to listen on.' },
+  timeZone: {
+    env: 'PRONTO_HUB_TIME_ZONE', schema: z.string().refine(checkTimeZone, 'must be an IANA time zone, e.g. Europe/Rome'),
+    defaultText: "the system's", description: 'Where "today" of the live statistics begins (local midnight).',
+  },
+  pbxEvapi: {
+    env: 'PRONTO_HUB_PBX_EVAPI', flag: 'pbx-evapi', schema: hostPort,
+    description: 'serve: the PBX event link (Kamailio evapi, `host:port`, e.g. `127.0.0.1:8448`); none: no PBX link.',
+  },
+  maxFeedMb: {
+    env: 'PRONTO_HUB_MAX_FEED_MB', default: '1024', schema: wholeNumber(1, 65_536),
+    description: 'serve: largest feed body `POST /v1/feeds/:source` accepts (MB); a larger one gets 413.',
+  },
+  tlsCert: {
+    env: 'PRONTO_HUB_TLS_CERT', flag: 'tls-cert', schema: text,
+    description: 'serve: PEM certificate (chain) file; with `--tls-key` the hub speaks HTTPS and WSS only.',
+  },
+  tlsKey: { env: 'PRONTO_HUB_TLS_KEY', flag: 'tls-key', schema: text, description: "serve: PEM private key file of the hub's certificate." },
+  trustProxy: {
+    env: 'PRONTO_HUB_TRUST_PROXY', flag: 'trust-proxy', schema: proxyList,
+    description: 'serve: reverse proxies (addresses or CIDRs, comma-separated) whose `X-Forwarded-For`/`-Proto` are believed; none: ignored.',
+  },
 });
 
 export type HubConfig = ConfigOf<typeof HUB_CONFIG>;

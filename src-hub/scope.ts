@@ -21,6 +21,8 @@ export interface AuthUser {
   team: string | null;
   /** Regions of the team (empty without a team). */
   regions: string[];
+  /** A wallboard's token: only routes that declare `config.display` accept it. */
+  display?: true;
 }
 
 export interface Scope {

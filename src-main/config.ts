@@ -6,7 +6,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isRegion, type Region } from '../src-shared/phone/normalize';
-import { defineConfig, httpUrl, loadConfig, onOff, text, wholeNumber, type ConfigOf } from '../src-shared/config/define';
+import { ConfigError, defineConfig, httpUrl, loadConfig, onOff, text, wholeNumber, type ConfigOf } from '../src-shared/config/define';
+import { plaintextRefusal } from '../src-shared/api/plaintext-policy';
 
 export const APP_NAME = 'Pronto';
 
@@ -72,6 +73,19 @@ export const DESKTOP_CONFIG = defineConfig({
     env: 'PRONTO_MIGRATIONS_DIR', schema: text, defaultText: '`migrations/desktop` of the app',
     description: "The store's migrations (packaged apps and tests).",
   },
+  webKey: {
+    env: 'PRONTO_WEB_KEY', schema: z.string().regex(/^[\w-]{32,256}$/, 'must be 32 to 256 letters, digits, `-` or `_`'),
+    defaultText: 'a new random key at each start',
+    description: 'Web host: the key its printed URL carries; set it only to keep open pages working across a restart (tests).',
+  },
+  updateUrl: {
+    env: 'PRONTO_UPDATE_URL', schema: httpUrl,
+    description: 'Electron: the folder updates are published in (electron-builder `generic`, e.g. served by the hub); `https://` (or loopback); none: no automatic updates.',
+  },
+  allowPlaintext: {
+    env: 'PRONTO_ALLOW_PLAINTEXT', default: '0', schema: onOff,
+    description: '`1`: accept an `http://` hub and a `ws://` SIP server on another machine (unencrypted; otherwise only on this one).',
+  },
 });
 
 export type DesktopConfig = ConfigOf<typeof DESKTOP_CONFIG>;
@@ -81,7 +95,14 @@ export type DesktopConfig = ConfigOf<typeof DESKTOP_CONFIG>;
  * Throws a ConfigError naming the variable or flag and what is wrong with it.
  */
 export function loadDesktopConfig(flags: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = process.env): DesktopConfig {
-  return loadConfig(DESKTOP_CONFIG, { env, flags });
+  const config = loadConfig(DESKTOP_CONFIG, { env, flags });
+  // no hub or SIP server over the network in clear unless allowed (src-shared/api/plaintext-policy.ts)
+  const refused = [
+    config.hubUrl && plaintextRefusal('hub', config.hubUrl, config.allowPlaintext) && `${flags.hub !== undefined ? '--hub' : 'PRONTO_HUB_URL'}: ${plaintextRefusal('hub', config.hubUrl, false)}`,
+    config.sipServer && plaintextRefusal('sip', config.sipServer, config.allowPlaintext) && `PRONTO_SIP_SERVER: ${plaintextRefusal('sip', config.sipServer, false)}`,
+  ].filter((r): r is string => typeof r === 'string');
+  if (refused.length) throw new ConfigError(refused.join('; '));
+  return config;
 }
 
 /** Every setting at its default: what a service uses for an option its caller did not give. */

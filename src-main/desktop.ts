@@ -40,15 +40,18 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop> {
   const checkpointer = startCheckpointer(store, { log, enabled: config.checkpointThread });
   const callWriter = startCallWriter(store, { log, enabled: config.callWriterThread });
   const api = new DesktopApi({
-    store, region: config.region, host: opts.host, sync: sync?.client ?? null, storeCounter: checkpointer, callWriter,
-    platform: opts.platform, log, wrapUpSeconds: config.wrapUpSeconds, softphone: softphoneDefaults(config),
+    store, region: config.region, host: opts.host, sync: sync?.client ?? null, hub, storeCounter: checkpointer, callWriter,
+    platform: opts.platform, log, wrapUpSeconds: config.wrapUpSeconds, softphone: softphoneDefaults(config), config,
   });
   sync?.bind(api);
   sync?.client.start();
+  void api.agentState.refreshFromHub(); // the hub's break reasons and this agent's state, also before the live socket is up
   return {
     store, api, demo,
     wake: () => sync?.client.wake(),
     stop: async () => {
+      api.supervisor.close(); // the live statistics socket, if a Queues view had it open
+      await api.agentState.close(); // recorded as offline (in the outbox for the hub) before the store closes
       await Promise.all([sync?.client.stop(), callWriter.stop().then(() => checkpointer.stop())]);
       store.close();
     },

@@ -446,7 +446,7 @@ describe('dev PBX (real Kamailio + SIPp)', () => {
     await unregister('1007', agentPort);
   });
 
-  it('ring-all answered by one agent: the other agent gets a CANCEL', async () => {
+  it('ring-all answered by one agent: the other agent gets a CANCEL saying the call was completed elsewhere', async () => {
     const portA = await registerAt('1001');
     const portB = await registerAt('1002');
     try {
@@ -464,6 +464,8 @@ describe('dev PBX (real Kamailio + SIPp)', () => {
       expectOk(a);
       expectOk(b);
       expect(received(b, 'CANCEL')).toHaveLength(1);
+      // what lets the colleague's card say "answered by a colleague" instead of "missed"
+      expect(received(b, 'CANCEL')[0]!.header('Reason')).toMatch(/cause=200/);
       expect(received(a, 'BYE')).toHaveLength(1);
     } finally {
       await unregister('1001', portA);

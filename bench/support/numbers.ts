@@ -20,3 +20,10 @@ export function pickNumbers(dir: string, region: string, n: number): string[] {
     db.close();
   }
 }
+
+/** The p-th percentile (0–100) of `values`, nearest rank; 0 for none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (!values.length) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}

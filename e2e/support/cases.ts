@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, REPO_ROOT, freePort, runCli } from './server';
+import { CLI, REPO_ROOT, freePort, launchKeyOf, runCli } from './server';
 
 export interface CasesHost {
   url: string;
@@ -20,7 +20,8 @@ export interface CasesHost {
   restart(): Promise<void>;
 }
 
-function spawnServe(dataDir: string, port: number, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ChildProcess> {
+/** Starts `pronto serve`; resolves with the child and the URL it printed (it carries the launch key). */
+function spawnServe(dataDir: string, port: number, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, '--port', String(port)], {
     cwd: REPO_ROOT,
     env: { ...process.env, PRONTO_HUB_URL: '', ...env },
@@ -37,9 +38,10 @@ function spawnServe(dataDir: string, port: number, env: NodeJS.ProcessEnv, timeo
     }, timeoutMs);
     child.stdout!.on('data', (d: string) => {
       out += d;
-      if (/Pronto web host: http:\/\/\S+/.test(out)) {
+      const m = /Pronto web host: (http:\/\/\S+)/.exec(out);
+      if (m) {
         clearTimeout(timer);
-        ok(child);
+        ok({ child, url: m[1]! });
       }
     });
     child.once('exit', (code, signal) => {
@@ -60,11 +62,15 @@ export async function startCasesHost(dataDir: string, opts: { env?: NodeJS.Proce
   const port = await freePort();
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const env = opts.env ?? {};
+  const first = await spawnServe(dataDir, port, env, timeoutMs);
+  // A restart keeps the launch key, so a page left open (its cookie) keeps working, as it would
+  // across a crash of a host whose URL the agent still has open.
+  const restartEnv = { ...env, PRONTO_WEB_KEY: launchKeyOf(first.url) };
   const host: CasesHost = {
-    url: `http://127.0.0.1:${port}/`,
+    url: first.url,
     port,
     dataDir,
-    child: await spawnServe(dataDir, port, env, timeoutMs),
+    child: first.child,
     async kill() {
       const c = host.child;
       c.kill('SIGKILL');
@@ -84,7 +90,7 @@ export async function startCasesHost(dataDir: string, opts: { env?: NodeJS.Proce
       let lastErr: unknown;
       for (let i = 0; i < 5; i++) {
         try {
-          host.child = await spawnServe(dataDir, port, env, timeoutMs);
+          host.child = (await spawnServe(dataDir, port, restartEnv, timeoutMs)).child;
           return;
         } catch (err) {
           lastErr = err;

@@ -91,11 +91,16 @@ export function runCli(args: string[], opts: { timeoutMs?: number } = {}): Promi
   });
 }
 
-/** Calls one API method the way the renderer does (for status checks in setup only). */
+/** The launch key in a URL `pronto serve` printed (`…/?key=K`); '' when it has none. */
+export function launchKeyOf(url: string): string {
+  return new URL(url).searchParams.get('key') ?? '';
+}
+
+/** Calls one API method the way the renderer does (for status checks in setup only); `baseUrl` is the printed URL (it carries the key). */
 export async function api<T>(baseUrl: string, method: string, input: unknown): Promise<T> {
   const res = await fetch(new URL(`/api/${method}`, baseUrl), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Pronto-Client': 'renderer' },
+    headers: { 'Content-Type': 'application/json', 'X-Pronto-Client': 'renderer', 'X-Pronto-Key': launchKeyOf(baseUrl) },
     body: JSON.stringify(input),
   });
   const body = (await res.json()) as { ok: boolean; result?: T; error?: { message: string } };

@@ -15,8 +15,9 @@ import type { TestPostgres } from '../../test-support/hub/postgres';
 
 const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
 const EXPECTED_TABLES = [
-  'accounts', 'cases', 'changes', 'contacts', 'credit_terms', 'customer_notes', 'customers', 'dispositions', 'hub_meta', 'note_history',
-  'offer_outcomes', 'products', 'purchases', 'sync_clients', 'sync_mutations', 'teams', 'tokens', 'users',
+  'accounts', 'agent_states', 'break_reasons', 'call_events', 'cases', 'changes', 'contacts', 'credit_terms', 'customer_notes', 'customers',
+  'dispositions', 'hub_meta', 'note_history', 'offer_outcomes', 'products', 'purchases', 'queues', 'sync_clients', 'sync_mutations', 'teams',
+  'tokens', 'users',
 ];
 
 async function tables(store: Store): Promise<string[]> {

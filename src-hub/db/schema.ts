@@ -49,9 +49,12 @@ export const users = pgTable(
     /** scrypt$N$r$p$salt$hash (base64url); see src-hub/auth/password.ts. */
     passwordHash: text('password_hash').notNull(),
     createdAt: instant('created_at').notNull().defaultNow(),
+    /** The user's SIP extension at the PBX (`--extension 1001`); null for users without a phone. */
+    extension: text('extension'),
   },
   (t) => [
     uniqueIndex('users_name').on(t.name),
+    uniqueIndex('users_extension').on(t.extension),
     check('users_role', sql`${t.role} in ('agent', 'supervisor', 'admin')`),
   ],
 );
@@ -65,8 +68,10 @@ export const tokens = pgTable(
     label: text('label').notNull().default(''),
     createdAt: instant('created_at').notNull().defaultNow(),
     lastUsedAt: instant('last_used_at'),
+    /** null: the user's full role; 'display': a wallboard's read-only token (`pronto-hub token --display`). */
+    scope: text('scope'),
   },
-  (t) => [index('tokens_user').on(t.userId)],
+  (t) => [index('tokens_user').on(t.userId), check('tokens_scope', sql`${t.scope} is null or ${t.scope} = 'display'`)],
 );
 
 export const customers = pgTable('customers', {
@@ -280,6 +285,78 @@ export const offerOutcomes = pgTable(
 export const dispositions = pgTable('dispositions', {
   code: text('code').primaryKey(),
   category: text('category').notNull(),
+  labelEn: text('label_en').notNull(),
+  labelIt: text('label_it').notNull(),
+  position: integer('position').notNull().default(0),
+  active: boolean('active').notNull().default(true),
+});
+
+// ---- agent states, queues and the raw call-event record (migration 0002) ----
+
+/** Each agent's current state as the hub knows it (one row per user who ever reported one). */
+export const agentStates = pgTable('agent_states', {
+  userId: integer('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  /** What the desktop (or a supervisor, or the PBX) last set: available|ringing|oncall|wrapup|break|offline. */
+  state: text('state').notNull(),
+  reason: text('reason'),
+  /** The ORIGINAL time of the change (the desktop's clock, or the PBX's). */
+  since: instant('since').notNull(),
+  setBy: text('set_by'),
+  /** The softphone's registration at the PBX: null = never heard from the PBX about it. */
+  registered: boolean('registered'),
+  registeredAt: instant('registered_at'),
+  updatedAt: instant('updated_at').notNull().defaultNow(),
+}, (t) => [check('agent_states_state', sql`${t.state} in ('available', 'ringing', 'oncall', 'wrapup', 'break', 'offline')`)]);
+
+/**
+ * Raw, append-only call and state events from the PBX (queue facts, registrations), the desktops
+ * (agent states) and the hub (a supervisor's changes). `id` de-duplicates retries and replays:
+ * PBX events are "<boot>-<seq>", desktop events their uuid. Statistics are computed from here.
+ */
+export const callEvents = pgTable('call_events', {
+  id: text('id').primaryKey(),
+  at: instant('at').notNull(),
+  kind: text('kind').notNull(),
+  source: text('source').notNull(),
+  callId: text('call_id'),
+  queue: text('queue'),
+  agent: text('agent'),
+  caller: text('caller'),
+  /** Kind-specific fields (wait ms, state, reason, who hung up, …). */
+  data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+  receivedAt: instant('received_at').notNull().defaultNow(),
+}, (t) => [
+  index('call_events_at').on(t.at),
+  index('call_events_call').on(t.callId),
+  check('call_events_source', sql`${t.source} in ('pbx', 'desktop', 'hub')`),
+]);
+
+/** Queues configured at the hub (`pronto-hub queue set`); sent to the PBX over its event link. */
+export const queues = pgTable('queues', {
+  name: text('name').primaryKey(),
+  number: text('number').notNull(),
+  team: text('team').notNull(),
+  strategy: text('strategy').notNull().default('ring-all'),
+  ringSeconds: integer('ring_seconds').notNull().default(15),
+  maxWaitSeconds: integer('max_wait_seconds').notNull().default(120),
+  slSeconds: integer('sl_seconds').notNull().default(20),
+  shortAbandonSeconds: integer('short_abandon_seconds').notNull().default(5),
+  wrapUpSeconds: integer('wrap_up_seconds').notNull().default(60),
+  /** After the wrap-up limit: back to available, or stay in wrap-up until the case is submitted. */
+  wrapUpPolicy: text('wrap_up_policy').notNull().default('available'),
+  /** On ring-no-answer: nothing more, or Break "missed-call". */
+  ringNoAnswer: text('ring_no_answer').notNull().default('none'),
+  updatedAt: instant('updated_at').notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('queues_number').on(t.number),
+  check('queues_strategy', sql`${t.strategy} in ('ring-all', 'longest-idle')`),
+  check('queues_wrap_up_policy', sql`${t.wrapUpPolicy} in ('available', 'stay')`),
+  check('queues_ring_no_answer', sql`${t.ringNoAnswer} in ('none', 'break')`),
+]);
+
+/** Break reasons agents choose from (`pronto-hub break-reasons set`). */
+export const breakReasons = pgTable('break_reasons', {
+  code: text('code').primaryKey(),
   labelEn: text('label_en').notNull(),
   labelIt: text('label_it').notNull(),
   position: integer('position').notNull().default(0),

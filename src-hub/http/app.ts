@@ -21,6 +21,7 @@
 //   GET  /v1/dispositions       agent    the hub's disposition codes (active first)
 //   PUT  /v1/dispositions       admin    [{code,category,labelEn,labelIt,position?}] replaces the active set
 //   POST /v1/offers/train       admin    train + publish the offer model (like `pronto-hub train-offers`)
+//   agents, break reasons, queues, events: ./agents.ts; statistics and reports: ./stats.ts
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { basename } from 'node:path';
@@ -44,12 +45,19 @@ import { applyPush, type PushOptions } from '../sync/push';
 import { LiveHub, type LiveOptions } from '../sync/live';
 import { DispositionSet, listDispositions, setDispositions } from '../dispositions';
 import { trainOffers } from '../offers/train';
+import { agentRoutes } from './agents';
+import { wallboardRoutes } from '../wallboard/routes';
+import { statsRoutes, STATS_LIVE_PATH } from './stats';
+import { LiveStats, type LiveStatsOptions } from '../stats/live';
+import { hubServerFactory, type HubTls } from './server-options';
 
 export type Access = 'public' | Role;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: Access;
+    /** Also open to a wallboard's display token (read-only statistics). */
+    display?: boolean;
   }
   interface FastifyInstance {
     /** Every registered route with its access level (tests check each one). */
@@ -68,7 +76,7 @@ export interface HubOptions {
   logger?: boolean;
   push?: PushOptions;
   live?: LiveOptions;
-  /** Largest feed body accepted over HTTP (bytes; default 4 GiB). */
+  /** Largest feed body accepted over HTTP (bytes; default 1 GiB, PRONTO_HUB_MAX_FEED_MB). */
   maxFeedBytes?: number;
   /** gzip level of pull responses (default 1: fast, ~4-6× smaller NDJSON). */
   gzipLevel?: number;
@@ -76,9 +84,14 @@ export interface HubOptions {
   gzipLoopback?: boolean;
   /** Most problems returned in a 422 (all are counted in `total`). */
   maxFeedProblems?: number;
-  trustProxy?: boolean;
+  /** Proxies whose X-Forwarded-* headers are believed (PRONTO_HUB_TRUST_PROXY); default none. */
+  trustProxy?: boolean | string[];
+  /** Speak HTTPS/WSS with this certificate and key (PRONTO_HUB_TLS_CERT/KEY); default plain HTTP. */
+  tls?: HubTls;
   /** Where initial-sync snapshots live (none served when absent). */
   snapshotDir?: string;
+  /** Live statistics: the day's time zone, push pace. */
+  stats?: LiveStatsOptions;
 }
 
 const RANK: Record<Role, number> = { agent: 1, supervisor: 2, admin: 3 };
@@ -104,8 +117,8 @@ function bearerOf(req: FastifyRequest): string | null {
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     return m ? m[1]! : null;
   }
-  // Browsers cannot set headers on a WebSocket: the live route also takes ?token=.
-  if (req.routeOptions.url === LIVE_PATH) {
+  // Browsers cannot set headers on a WebSocket: the live routes also take ?token=.
+  if (req.routeOptions.url === LIVE_PATH || req.routeOptions.url === STATS_LIVE_PATH) {
     const t = (req.query as Record<string, unknown> | undefined)?.token;
     return typeof t === 'string' ? t : null;
   }
@@ -144,6 +157,7 @@ const NewUserBody = z.object({
   role: z.string(),
   team: z.string().nullable().optional(),
   password: z.string().nullable().optional(),
+  extension: z.string().nullable().optional(),
 });
 const TeamBody = z.object({ regions: z.array(z.string()) });
 const SnapshotBuildBody = z.object({ team: z.string().optional(), all: z.boolean().optional() }).strict();
@@ -162,6 +176,7 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
       : false,
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 8 << 20,
+    serverFactory: hubServerFactory(opts.tls),
   });
   const live = new LiveHub(store, opts.live);
 
@@ -189,6 +204,7 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
       reply.header('www-authenticate', 'Bearer');
       return fail(reply, 401, 'unauthorized', 'a valid bearer token is required (POST /v1/auth/login, or pronto-hub token NAME)');
     }
+    if (user.display && req.routeOptions.config?.display !== true) return fail(reply, 403, 'forbidden', 'a display token only shows statistics');
     if (RANK[user.role] < RANK[access]) return fail(reply, 403, 'forbidden', `this needs the ${access} role (you are ${user.role})`);
     req.hubUser = user;
     req.bearer = token;
@@ -293,7 +309,7 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
   });
 
   app.get(LIVE_PATH, { websocket: true, config: { auth: 'agent' } }, (socket, req) => {
-    void live.add(socket, scopeOf(req.hubUser!, hid)).catch(() => socket.terminate());
+    void live.add(socket, scopeOf(req.hubUser!, hid), req.hubUser!.name).catch(() => socket.terminate());
   });
 
   app.post('/v1/sync/push', { config: { auth: 'agent' } }, async (req, reply) => {
@@ -352,7 +368,7 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
     const body = NewUserBody.safeParse(req.body);
     if (!body.success) return badRequest(reply, 'invalid user', body.error);
     const r = await addUser(store, body.data);
-    return reply.code(201).send({ name: r.name, role: r.role, team: r.team, ...(r.generatedPassword ? { password: r.generatedPassword } : {}) });
+    return reply.code(201).send({ name: r.name, role: r.role, team: r.team, extension: r.extension, ...(r.generatedPassword ? { password: r.generatedPassword } : {}) });
   });
 
   app.put('/v1/teams/:name', { config: { auth: 'admin' } }, async (req, reply) => {
@@ -373,7 +389,10 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
     const fileParam = typeof query.file === 'string' && query.file ? basename(query.file).slice(0, 200) : null;
     const file = fileParam ?? `${source}.${format === 'csv' ? 'csv' : 'ndjson'}`;
     const full = query.mode === 'full';
-    const limited = pipeline(req.body as Readable, new ByteLimit(opts.maxFeedBytes ?? 4 * 2 ** 30), () => {});
+    const maxFeed = opts.maxFeedBytes ?? 2 ** 30;
+    // A declared size over the limit is refused before a byte is read; a chunked body is cut at it.
+    if (Number(req.headers['content-length'] ?? 0) > maxFeed) return fail(reply, 413, 'payload_too_large', `feed body is larger than ${maxFeed} bytes`);
+    const limited = pipeline(req.body as Readable, new ByteLimit(maxFeed), () => {});
     const r = await importFeed(store, source as FeedKind, limited, { file, format, full, maxProblems: opts.maxFeedProblems ?? 1000 });
     if (!r.ok) return reply.code(422).send({ errors: r.problems, total: r.total });
     return { source: r.source, rows: r.rows, changed: r.changed, deleted: r.deleted, moved: r.moved, seq: r.seq };
@@ -401,8 +420,15 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
     return { version: r.model.version, products: r.products, customers: r.customers, purchases: r.purchases, pairs: r.pairs, outcomes: r.outcomes, seq: r.seq };
   });
 
+  agentRoutes(app, store, fail, badRequest);
+  wallboardRoutes(app); // GET /wallboard: the TV page (public; its data comes from the stats routes)
+  const stats = new LiveStats(store, opts.stats);
+  statsRoutes(app, store, stats, fail, badRequest);
+
   await live.start();
+  await stats.start();
   app.addHook('preClose', async () => {
+    await stats.stop();
     await live.stop();
   });
   return app;

@@ -24,6 +24,8 @@ afterAll(async () => {
 const ROUTES: { method: string; url: string; auth: Access; path: string }[] = [
   { method: 'GET', url: '/v1/health', auth: 'public', path: '/v1/health' },
   { method: 'POST', url: '/v1/auth/login', auth: 'public', path: '/v1/auth/login' },
+  { method: 'GET', url: '/wallboard', auth: 'public', path: '/wallboard' },
+  { method: 'GET', url: '/wallboard/:file', auth: 'public', path: '/wallboard/wallboard.js' },
   { method: 'POST', url: '/v1/auth/logout', auth: 'agent', path: '/v1/auth/logout' },
   { method: 'GET', url: '/v1/me', auth: 'agent', path: '/v1/me' },
   { method: 'GET', url: '/v1/sync/pull', auth: 'agent', path: '/v1/sync/pull?after=0' },
@@ -40,6 +42,18 @@ const ROUTES: { method: string; url: string; auth: Access; path: string }[] = [
   { method: 'GET', url: '/v1/dispositions', auth: 'agent', path: '/v1/dispositions' },
   { method: 'PUT', url: '/v1/dispositions', auth: 'admin', path: '/v1/dispositions' },
   { method: 'POST', url: '/v1/offers/train', auth: 'admin', path: '/v1/offers/train' },
+  { method: 'GET', url: '/v1/agents', auth: 'supervisor', path: '/v1/agents' },
+  { method: 'GET', url: '/v1/agents/:name/state', auth: 'agent', path: '/v1/agents/nina/state' },
+  { method: 'PUT', url: '/v1/agents/:name/state', auth: 'supervisor', path: '/v1/agents/nina/state' },
+  { method: 'GET', url: '/v1/break-reasons', auth: 'agent', path: '/v1/break-reasons' },
+  { method: 'PUT', url: '/v1/break-reasons', auth: 'admin', path: '/v1/break-reasons' },
+  { method: 'GET', url: '/v1/queues', auth: 'supervisor', path: '/v1/queues' },
+  { method: 'PUT', url: '/v1/queues/:name', auth: 'admin', path: '/v1/queues/sales' },
+  { method: 'GET', url: '/v1/events', auth: 'supervisor', path: '/v1/events?from=2026-01-01&to=2026-01-02' },
+  { method: 'GET', url: '/v1/stats/queues', auth: 'supervisor', path: '/v1/stats/queues' },
+  { method: 'GET', url: '/v1/stats/live', auth: 'supervisor', path: '/v1/stats/live' },
+  { method: 'GET', url: '/v1/reports/queues', auth: 'supervisor', path: '/v1/reports/queues?from=2026-01-01&to=2026-01-02' },
+  { method: 'GET', url: '/v1/reports/agents', auth: 'supervisor', path: '/v1/reports/agents?from=2026-01-01&to=2026-01-02' },
 ];
 
 const ROLE_TOKENS = () => ({ agent: tokens.north, supervisor: tokens.supervisor, admin: tokens.admin });

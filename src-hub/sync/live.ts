@@ -4,6 +4,8 @@
 // window and pokes the sockets whose scope was touched. A poke carries no data: clients pull.
 import type { WebSocket } from 'ws';
 import type { PokeMessage } from '../../src-shared/sync/protocol';
+import type { AgentStatePoke } from '../../src-shared/agent-state/states';
+import { AGENT_CHANNEL, type AgentNotice } from '../agents/states';
 import type { Store } from '../db/store';
 import { CHANGE_CHANNEL, highWater, type ChangeNotice } from '../changes';
 import type { Scope } from '../scope';
@@ -12,6 +14,8 @@ interface Conn {
   ws: WebSocket;
   scope: Scope;
   alive: boolean;
+  /** The signed-in user: told when someone else changes their agent state. */
+  user: string | null;
 }
 
 export interface LiveOptions {
@@ -38,7 +42,12 @@ export class LiveHub {
   }
 
   async start(): Promise<void> {
-    this.unlisten = await this.store.listen(CHANGE_CHANNEL, (payload) => void this.onNotice(payload));
+    const a = await this.store.listen(CHANGE_CHANNEL, (payload) => void this.onNotice(payload));
+    const b = await this.store.listen(AGENT_CHANNEL, (payload) => this.onAgent(payload));
+    this.unlisten = async () => {
+      await a();
+      await b();
+    };
     this.pinger = setInterval(() => {
       for (const c of this.conns) {
         if (!c.alive) {
@@ -57,8 +66,8 @@ export class LiveHub {
   }
 
   /** Registers a socket and pokes it with the current high-water mark. */
-  async add(ws: WebSocket, scope: Scope): Promise<void> {
-    const conn: Conn = { ws, scope, alive: true };
+  async add(ws: WebSocket, scope: Scope, user: string | null = null): Promise<void> {
+    const conn: Conn = { ws, scope, alive: true, user };
     this.conns.add(conn);
     ws.on('pong', () => { conn.alive = true; });
     ws.on('close', () => this.conns.delete(conn));
@@ -66,6 +75,19 @@ export class LiveHub {
     ws.on('message', () => { /* clients have nothing to say; ignore */ });
     const seq = await highWater(this.store);
     send(ws, { type: 'poke', seq });
+  }
+
+  /** A state set by a supervisor or the PBX reaches the agent's desktops; their own changes do not echo. */
+  private onAgent(payload: string): void {
+    let n: AgentNotice;
+    try {
+      n = JSON.parse(payload) as AgentNotice;
+    } catch {
+      return;
+    }
+    if (!n?.name || n.setBy === n.name) return;
+    const msg = JSON.stringify({ type: 'agentState', state: n.desktopState, reason: n.desktopReason ?? null, since: n.since, setBy: n.setBy } satisfies AgentStatePoke);
+    for (const c of this.conns) if (c.user === n.name && c.ws.readyState === c.ws.OPEN) c.ws.send(msg);
   }
 
   private async onNotice(payload: string): Promise<void> {

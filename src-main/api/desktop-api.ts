@@ -18,6 +18,8 @@ import { demoInfo } from '../services/demo';
 import type { Region } from '../../src-shared/phone/normalize';
 import { isRegion } from '../../src-shared/phone/normalize';
 import { ApiError } from './errors';
+import { digestHa1, keepHeldPassword, withoutPassword } from './softphone-secret';
+import { plaintextRefusal } from '../../src-shared/api/plaintext-policy';
 import { WriteQueue } from '../db/writes';
 import type { Checkpointer } from '../db/checkpointer';
 import { dataVersionStatement, storeCountsStatement, type StoreCounts } from '../db/queries/counts';
@@ -25,6 +27,12 @@ import { CallWriterGone, type CallWriter } from '../services/call-writer';
 import type { CallEvent } from '../../src-shared/telephony/calls';
 import type { LookupResult } from '../../src-shared/pop/schema';
 import type { DesktopConfig } from '../config';
+import { DESKTOP_CONFIG } from '../config';
+import { diagnosticsText, type HostDiagnostics } from '../services/diagnostics';
+import type { SoftphoneReport } from '../../src-shared/desktop/presence';
+import { AgentStateError, AgentStateService } from '../services/agent-state/service';
+import type { HubLink } from '../services/agent-state/hub';
+import { SupervisorError, SupervisorService } from '../services/supervisor/service';
 
 export interface AppContext {
   store: Store;
@@ -32,6 +40,8 @@ export interface AppContext {
   host: 'electron' | 'web';
   /** Present when a hub is configured. */
   sync?: SyncHandle | null;
+  /** The hub's address and token (agent states read it on connect); null standalone. */
+  hub?: HubLink | null;
   /** Writes call records off the host's thread; else (or once it has ended) on its write queue. */
   callWriter?: CallWriter | null;
   /** Counts the store's rows off the host's thread (the checkpoint worker); else counted here. */
@@ -43,12 +53,18 @@ export interface AppContext {
   wrapUpSeconds?: number;
   /** The softphone's defaults (web host: PRONTO_SIP_*), see softphoneDefaults. */
   softphone?: SoftphoneConfig | null;
+  /** The settings in force (diagnostics lists them, secrets masked). */
+  config?: DesktopConfig;
 }
 
 export interface PlatformHooks {
   loadSoftphone(): SoftphoneConfig | null;
   saveSoftphone(c: SoftphoneConfig): { ok: boolean; persisted: boolean };
   attention(title: string, body: string): boolean;
+  /** Electron: the softphone's registration and calls for the tray, close-to-tray and updates. */
+  shellReport?(report: SoftphoneReport): boolean;
+  /** Electron: versions, the log file and the shell's state for diagnostics. */
+  diagnostics?(): HostDiagnostics;
 }
 
 /** The softphone's defaults from the configuration (web host: PRONTO_SIP_*); null when none are set. */
@@ -93,7 +109,16 @@ export class DesktopApi {
   readonly offers: OfferService;
   readonly cases: CaseService;
   readonly notes: NotesService;
+  readonly agentState: AgentStateService;
+  readonly supervisor: SupervisorService;
   private sessionSoftphone: SoftphoneConfig | null = null;
+  /** The softphone settings this host holds, password included (never sent to a page as such). */
+  /** The SIP server the softphone is configured for (the web host's CSP names it), null: none. */
+  sipServer(): string | null {
+    return this.softphoneHeld()?.server ?? null;
+  }
+
+  private softphoneHeld = (): SoftphoneConfig | null => this.ctx.platform?.loadSoftphone?.() ?? this.sessionSoftphone ?? this.ctx.softphone ?? null;
   private events = new EventEmitter();
   readonly handlers: Handlers;
   private counts;
@@ -122,6 +147,34 @@ export class DesktopApi {
     this.search = new SearchService(ctx.store.sqlite, ctx.region);
     this.calls = new CallService(ctx.store.sqlite);
     this.notes = new NotesService(ctx.store.sqlite);
+    const sync = ctx.sync;
+    this.agentState = new AgentStateService({
+      sqlite: ctx.store.sqlite,
+      write: (fn) => (ctx.store.sqlite.inTransaction ? Promise.resolve(fn()) : this.writes.run(fn)),
+      hub: ctx.hub && sync ? { link: ctx.hub, kick: () => sync.kick() } : null,
+      wrapUpSeconds: () => this.wrapUpSeconds(),
+      emit: (view) => this.emit('agentState', view),
+      emitReasons: (reasons) => this.emit('breakReasons', { reasons }),
+      log: ctx.log ?? console.error,
+    });
+    this.supervisor = new SupervisorService({ link: ctx.hub ?? null, emit: (stats) => this.emit('queueStats', stats), log: ctx.log ?? console.error });
+    // the hub's refusals and malformed answers reach the view as a message, not an internal error
+    const supervisorCall = async <T>(f: () => Promise<T> | T): Promise<T> => {
+      try {
+        return await f();
+      } catch (err) {
+        if (err instanceof SupervisorError) throw new ApiError('bad_request', err.message);
+        throw err;
+      }
+    };
+    const agentCall = <T>(f: () => T): T => {
+      try {
+        return f();
+      } catch (err) {
+        if (err instanceof AgentStateError) throw new ApiError('bad_request', err.message);
+        throw err;
+      }
+    };
     const plain = <T>(f: () => T): T => {
       try {
         return f();
@@ -160,23 +213,33 @@ export class DesktopApi {
         this.recordOffered(offered, result).catch((err: unknown) => {
           (ctx.log ?? console.error)(`call ${c.callId} not recorded: ${(err as Error).message}`);
         });
+        this.agentState.callOffered(c.callId, { wrapUp: c.wrapUp }); // ringing (its record is written after this returns)
         return result;
       },
       outgoingCall: async (c) => {
         const result = this.lookup.lookup(c.target, ctx.region);
+        this.agentState.callDialled(c.callId);
         await this.recordOffered({ callId: c.callId, direction: 'outbound', remoteRaw: c.target, remoteDisplay: '', line: '', forwardedBy: null }, result, c.customerId);
         return { ok: true as const };
       },
-      callProgress: async ({ callId, event, customerId }) => ({ ok: await this.recordProgress(callId, event, customerId) }),
+      callHeld: ({ callId, held }) => ({ ok: this.agentState.callHeld(callId, held) }),
+      callProgress: async ({ callId, event, customerId }) => {
+        this.agentState.callProgress(callId, event);
+        return { ok: await this.recordProgress(callId, event, customerId) };
+      },
       caseStart: (i) => this.cases.start(i),
       caseSave: (i) => caseCall(() => this.cases.save(i)),
       caseCallEnded: (i) => this.cases.callEnded(i),
-      caseSubmit: (i) => caseCall(() => this.cases.submit(i)),
+      caseSubmit: (i) => caseCall(() => {
+        const submitted = this.cases.submit(i);
+        this.agentState.caseSubmitted(submitted.callId); // its call's wrap-up ends
+        return submitted;
+      }),
       caseGet: ({ caseId }) => this.cases.get(caseId),
       casesOpen: () => this.cases.open(),
       caseHistory: ({ customerId }) => this.cases.history(customerId),
       dispositions: () => this.cases.dispositions(),
-      settings: () => ({ wrapUpSeconds: Number(getMeta(ctx.store.sqlite, 'wrap_up_seconds') ?? ctx.wrapUpSeconds ?? 60), region: ctx.region }),
+      settings: () => ({ wrapUpSeconds: this.wrapUpSeconds(), region: ctx.region }),
       notesList: ({ customerId }) => this.notes.list(customerId),
       noteSave: (i) => plain(() => this.notes.save(i)),
       contactCreate: (i) => {
@@ -188,19 +251,51 @@ export class DesktopApi {
         ctx.sync?.kick();
         return { ok: Boolean(ctx.sync) };
       },
-      softphoneConfig: () => ctx.platform?.loadSoftphone?.() ?? this.sessionSoftphone ?? ctx.softphone ?? null,
-      softphoneConfigSave: (c) => {
+      // The SIP password never goes back to a page: it answers challenges as HA1 (softphoneCredential).
+      softphoneConfig: () => withoutPassword(this.softphoneHeld()),
+      softphoneConfigSave: (given) => {
+        const refused = plaintextRefusal('sip', given.server, ctx.config?.allowPlaintext ?? false);
+        if (refused) throw new ApiError('bad_request', `server: ${refused}`);
+        const c = keepHeldPassword(given, this.softphoneHeld());
         if (ctx.platform?.saveSoftphone) return ctx.platform.saveSoftphone(c);
         this.sessionSoftphone = c; // web host: kept for this run only (the environment holds defaults)
         return { ok: true, persisted: false };
       },
+      softphoneCredential: ({ realm }) => {
+        const c = this.softphoneHeld();
+        return c?.password ? { ha1: digestHa1(c.user, realm, c.password) } : null;
+      },
       attention: ({ title, body }) => ({ handled: ctx.platform?.attention?.(title, body) ?? false }),
       listCalls: ({ limit }) => this.calls.recent(limit ?? 100),
+      shellReport: (r) => ({ ok: ctx.platform?.shellReport?.(r) ?? false }),
+      diagnostics: async () => ({
+        text: diagnosticsText({
+          host: ctx.host, now: new Date(), status: await this.handlers.status({}), sync: this.syncStatus(), softphone: this.softphoneHeld(),
+          config: ctx.config ? { spec: DESKTOP_CONFIG, values: ctx.config } : null, hostInfo: ctx.platform?.diagnostics?.() ?? null,
+        }),
+      }),
+      agentState: () => this.agentState.view(),
+      agentStateSet: ({ state, reason }) => agentCall(() => this.agentState.choose(state, reason)),
+      agentStateRegistration: ({ registered }) => this.agentState.registration(registered),
+      breakReasons: () => this.agentState.breakReasons(),
+      supervisorMe: () => supervisorCall(() => this.supervisor.me()),
+      queueStats: () => supervisorCall(() => this.supervisor.queueStats()),
+      queueTeams: () => supervisorCall(() => this.supervisor.queueTeams()),
+      queueDay: () => supervisorCall(() => this.supervisor.queueDay()),
+      queueCalls: ({ queue }) => supervisorCall(() => this.supervisor.queueCalls(queue)),
+      abandonedCallers: () => supervisorCall(() => this.supervisor.abandonedCallers()),
+      supervisorSetAgentState: ({ name, state, reason }) => supervisorCall(() => this.supervisor.setAgentState(name, state, reason)),
+      queueStatsWatch: ({ on, watcher }) => supervisorCall(() => this.supervisor.watch(watcher, on)),
       status: async () => {
         const [customers, purchases] = await this.storeCounts();
         return { dataDir: ctx.store.dataDir, region: ctx.region, customers, purchases, demo: demoInfo(ctx.store), host: ctx.host };
       },
     };
+  }
+
+  /** After-call work time: the hub's setting when synced, else PRONTO_WRAP_UP_SECONDS (default 60). */
+  private wrapUpSeconds(): number {
+    return Number(getMeta(this.ctx.store.sqlite, 'wrap_up_seconds') ?? this.ctx.wrapUpSeconds ?? 60);
   }
 
   /**

@@ -156,6 +156,7 @@ async function serveCmd(argv: string[]): Promise<number> {
   const port = intFlag(values.port, 'port', 5178);
   const { startDesktop } = await import('../desktop');
   const { startWebHost } = await import('../web/server');
+  const { cspFor } = await import('../../src-shared/api/csp');
   const dataDir = dataDirOf(config);
   const log = (l: string): void => console.error(l);
   const desktop = await startDesktop({ config, dataDir, host: 'web', log });
@@ -166,6 +167,8 @@ async function serveCmd(argv: string[]): Promise<number> {
     port,
     log,
     slowApiMs: config.slowApiMs,
+    launchKey: config.webKey,
+    csp: () => cspFor({ sipServer: desktop.api.sipServer(), hubUrl: config.hubUrl }),
   });
   console.log(`data dir: ${dataDir}`);
   console.log(`Pronto web host: ${host.url}`);

@@ -1,12 +1,20 @@
 // Electron-only platform hooks: the softphone password kept with safeStorage (OS keychain),
-// and getting the agent's attention when a call rings.
+// getting the agent's attention when a call rings, the softphone's report for the shell (tray,
+// close-to-tray, updates) and the shell's part of the diagnostics.
 import { BrowserWindow, Notification, safeStorage } from 'electron';
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { SoftphoneConfig } from '../../src-shared/api/contract';
 import type { PlatformHooks } from '../api/desktop-api';
+import type { HostDiagnostics } from '../services/diagnostics';
+import type { SoftphoneReport } from '../../src-shared/desktop/presence';
 
-export function electronPlatform(dataDir: string, window: () => BrowserWindow | null): PlatformHooks {
+export interface ShellHooks {
+  report(r: SoftphoneReport): void;
+  diagnostics(): HostDiagnostics;
+}
+
+export function electronPlatform(dataDir: string, window: () => BrowserWindow | null, shell: ShellHooks): PlatformHooks {
   const file = join(dataDir, 'softphone.json');
   return {
     loadSoftphone() {
@@ -39,5 +47,10 @@ export function electronPlatform(dataDir: string, window: () => BrowserWindow | 
       if (Notification.isSupported()) new Notification({ title, body, silent: true }).show();
       return true;
     },
+    shellReport(r) {
+      shell.report(r);
+      return true;
+    },
+    diagnostics: () => shell.diagnostics(),
   };
 }

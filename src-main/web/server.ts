@@ -2,14 +2,18 @@
 // on 127.0.0.1 only. Any web page the agent visits can reach loopback too, so every request must
 // prove it comes from our own page: right Host (no DNS rebinding), same Origin, and a custom
 // header with a JSON body (which a cross-site page can only send after a CORS preflight we refuse).
+// Any local process can reach loopback as well, and sends whatever Host and Origin it likes: so
+// every request (HTTP and the WebSocket) must also carry this launch's key, which only the URL
+// printed at start holds (see launch-key.ts).
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HTTP_API_PREFIX, WS_EVENTS_PATH } from '../../src-shared/api/bridge';
-import { CSP } from '../../src-shared/api/csp';
+import { CSP, CSP_META, metaOf } from '../../src-shared/api/csp';
 import type { DesktopApi } from '../api/desktop-api';
 import { createCallPath, httpStatus } from '../api/call-path';
+import { LAUNCH_KEY_PARAM, keyCookie, newLaunchKey, presentedKey, sameKey } from './launch-key';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -35,10 +39,17 @@ export interface WebHostOptions {
   log?: (line: string) => void;
   /** Method calls slower than this are logged (PRONTO_SLOW_API_MS; default 50). */
   slowApiMs?: number;
+  /** This launch's key (PRONTO_WEB_KEY); a new random one when absent. */
+  launchKey?: string;
+  /** The policy to send, asked per page (it names the configured SIP server: cspFor); default CSP. */
+  csp?: () => string;
 }
 
 export interface WebHost {
+  /** The URL to open: it carries the launch key (the page trades it for a cookie at once). */
   url: string;
+  /** This launch's key: an `X-Pronto-Key` header (scripts) or the cookie the URL sets (the page). */
+  launchKey: string;
   port: number;
   server: Server;
   close(): Promise<void>;
@@ -53,6 +64,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const root = resolve(opts.rendererDir);
   let port = opts.port;
   const log = opts.log ?? (() => {});
+  const launchKey = opts.launchKey ?? newLaunchKey();
+  const authorized = (req: IncomingMessage): boolean => sameKey(presentedKey(req, port), launchKey);
 
   const sameOrigin = (req: IncomingMessage): boolean => {
     const hosts = allowedHosts(port);
@@ -126,9 +139,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         .end('The renderer is not built. Run `npm run build` (or `npm run web`, which builds first).');
       return;
     }
+    const csp = opts.csp?.() ?? CSP;
+    // the built meta tag holds the broad floor: the page gets the narrow policy there too
+    if (target.endsWith('index.html') && csp !== CSP) body = Buffer.from(body.toString('utf8').replace(CSP_META, metaOf(csp)));
     res.writeHead(200, {
       'Content-Type': MIME[extname(target)] ?? 'application/octet-stream',
-      'Content-Security-Policy': CSP,
+      'Content-Security-Policy': csp,
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
       'Referrer-Policy': 'no-referrer',
@@ -143,6 +159,18 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return;
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const offered = url.searchParams.get(LAUNCH_KEY_PARAM);
+    if (offered !== null && (req.method === 'GET' || req.method === 'HEAD') && sameKey(offered, launchKey)) {
+      // The printed URL: trade the key for a cookie and drop it from the address bar and history.
+      url.searchParams.delete(LAUNCH_KEY_PARAM);
+      res.writeHead(303, { Location: url.pathname + url.search, 'Set-Cookie': keyCookie(port, launchKey), 'Cache-Control': 'no-store' }).end();
+      return;
+    }
+    if (!authorized(req)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end('forbidden: open the URL `pronto serve` printed (it carries this launch\'s key)');
+      return;
+    }
     const p = url.pathname.startsWith(HTTP_API_PREFIX)
       ? handleApi(req, res, url.pathname.slice(HTTP_API_PREFIX.length))
       : serveStatic(req, res, url.pathname);
@@ -170,7 +198,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path !== WS_EVENTS_PATH || !sameOrigin(req) || req.headers.origin === undefined) {
+    if (path !== WS_EVENTS_PATH || !sameOrigin(req) || req.headers.origin === undefined || !authorized(req)) {
       socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
       socket.destroy();
       return;
@@ -195,7 +223,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const addr = server.address();
   port = typeof addr === 'object' && addr ? addr.port : opts.port;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}/?${LAUNCH_KEY_PARAM}=${launchKey}`,
+    launchKey,
     port,
     server,
     close: async () => {

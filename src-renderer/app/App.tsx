@@ -5,11 +5,16 @@ import { CasePanel } from '../cases/CasePanel';
 import { usePop } from '../pop/store';
 import { SimulatePanel, ring } from '../simulate/SimulatePanel';
 import { SoftphonePanel } from '../telephony/SoftphonePanel';
+import { DesktopShell } from '../desktop/DesktopShell';
 import { DemoBanner, Header } from './Header';
 import { focusOrRing, focusSearch } from './shortcuts';
 import { useStatus } from './statusStore';
+import { SupervisorEntry } from '../supervisor/SupervisorEntry';
+import { QueuesView } from '../supervisor/QueuesView';
+import { useSupervisor } from '../supervisor/store';
 
 export function App() {
+  const queuesOpen = useSupervisor((s) => s.open);
   useEffect(() => {
     void useStatus.getState().refresh();
     return bridge.on('storeChanged', () => {
@@ -39,15 +44,19 @@ export function App() {
     <div className="app">
       <Header />
       <DemoBanner />
+      <DesktopShell />
+      <SupervisorEntry />
       <div className="workspace">
         <div className="sidebar">
           <SoftphonePanel />
           <SimulatePanel />
         </div>
-        <main className="main">
+        {/* the pop stays mounted behind the Queues view (a call's pop and case keep their state) */}
+        <main className="main" hidden={queuesOpen}>
           <PopView />
           <CasePanel />
         </main>
+        {queuesOpen && <QueuesView />}
       </div>
     </div>
   );

@@ -5,6 +5,7 @@ import { selectInlineSearch, usePop } from '../pop/store';
 import { useStatus } from './statusStore';
 import { RegistrationBadge } from '../telephony/RegistrationBadge';
 import { SyncStatusBadge } from '../sync/SyncStatusBadge';
+import { AgentStateControl } from '../agent-state/AgentStateControl';
 
 export function Header() {
   const t = useT();
@@ -20,6 +21,7 @@ export function Header() {
         <span className="brand-name">{t('app.title')}</span>
         <span className="brand-tag">{t('app.tagline')}</span>
       </div>
+      <AgentStateControl />
       {inlineSearch ? <div className="search-slot" /> : <SearchBox />}
       <RegistrationBadge />
       <div className="hoststatus" data-testid="host-status">

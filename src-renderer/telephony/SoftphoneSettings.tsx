@@ -8,6 +8,7 @@ import { requestNotifyPermission } from './notify';
 import { softphone } from './softphone';
 import { useTelephony } from './store';
 import { useT } from '../i18n';
+import { CopyDiagnostics } from '../desktop/CopyDiagnostics';
 
 type Form = { server: string; uri: string; user: string; password: string; displayName: string; region: string };
 
@@ -53,6 +54,12 @@ export function SoftphoneSettings() {
       setStatus({ kind: 'error', msg: (err as Error).message });
       return;
     }
+    if (parsed.data.server !== config?.server) {
+      // The page may connect only to the SIP server its CSP names (src-shared/api/csp.ts): a new
+      // server comes with the next page load, which registers with the settings just saved.
+      window.location.reload();
+      return;
+    }
     await softphone.configure(parsed.data);
   }
 
@@ -76,7 +83,8 @@ export function SoftphoneSettings() {
         {field('server', t('settings.server'), { placeholder: 'wss://pbx.example.com:8089', type: 'url' })}
         {field('uri', t('settings.uri'), { placeholder: 'sip:1001@pbx.example.com' })}
         {field('user', t('settings.user'))}
-        {field('password', t('settings.password'), { type: 'password', autoComplete: 'current-password' })}
+        {/* the host never sends the password back (it signs with HA1): empty keeps the one it holds */}
+        {field('password', t('settings.password'), { type: 'password', autoComplete: 'current-password', ...(config ? { placeholder: t('settings.passwordKept') } : {}) })}
         {field('displayName', t('settings.displayName'))}
         {field('region', t('settings.region'), { maxLength: 2, style: { textTransform: 'uppercase' } })}
         <div className="card-actions">
@@ -133,6 +141,7 @@ export function SoftphoneSettings() {
           </span>
         )}
       </div>
+      <CopyDiagnostics />
     </section>
   );
 }

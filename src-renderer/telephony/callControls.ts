@@ -2,6 +2,7 @@
 // acts on the call's sip.js session; the state it leads to is recorded by callSession.ts when
 // sip.js reports it (Established, Terminated), except hold, which has no session state of its own.
 import { SessionState, Web, type Core } from 'sip.js';
+import { bridge } from '../bridge';
 import type { CallEvents } from './callEvents';
 import type { CallSessions } from './callSession';
 import { describe, safe } from './guard';
@@ -93,6 +94,8 @@ export class CallControls {
             apply(on);
             this.sessions.patch(id, { busy: false, state: on ? 'held' : 'active' });
             this.events.emit('held', { callId: id, held: on });
+            // the call's record at the hub (what only this desktop knows): call.hold / call.resume
+            bridge.invoke('callHeld', { callId: id, held: on }).catch(() => {});
             resolve();
           }),
           onReject: safe('hold rejected', (response: Core.IncomingResponse) => {

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { Core } from 'sip.js';
 import { callerIdentity } from '../../src-shared/telephony/identity';
 import { EarlyLookups, IDENTITY_HEADERS, readRawInvite } from './earlyInvite';
+import { adversarialHeaders, inviteText, KNOWN_WORST, leastMs } from '../../test-support/telephony/adversarial-invite';
 
 const logger = new Core.LoggerFactory().getLogger('test');
 
@@ -88,6 +89,22 @@ describe('readRawInvite', () => {
         const r = readRawInvite(`INVITE ${junk}\r\nCall-ID: c\r\nFrom: ${junk}\r\n\r\n`);
         expect(r === null || typeof r.identity === 'string').toBe(true);
       }),
+    );
+  });
+});
+
+describe('readRawInvite on adversarial INVITEs takes linear time', () => {
+  // ~100× the time a hostile INVITE takes here; the old URI regex took 100+ ms per 8 KB header.
+  const BOUND_MS = 25;
+
+  it('generated hostile INVITEs (property), the review\'s shapes first', () => {
+    readRawInvite(inviteText(KNOWN_WORST[0]!)); // warm up
+    fc.assert(
+      fc.property(adversarialHeaders, (headers) => {
+        const raw = inviteText(headers);
+        expect(leastMs(() => readRawInvite(raw))).toBeLessThan(BOUND_MS);
+      }),
+      { numRuns: 150, examples: KNOWN_WORST.map((h) => [h]) },
     );
   });
 });

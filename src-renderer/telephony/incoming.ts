@@ -55,6 +55,8 @@ export class IncomingCalls {
       forwardedBy: who.forwardedBy,
       withheld: who.withheld,
       ...(region ? { region } : {}),
+      // a queue's offer: its wrap-up rule for the agent state (src-shared/agent-state/machine.ts)
+      wrapUp: safeHeader(req, 'X-Pronto-Wrapup').slice(0, 128),
     });
 
     const entry = newEntry(invitation, 'inbound');

@@ -52,11 +52,15 @@ let ua: FakeUa;
 let registerers: FakeRegisterer[];
 let live: boolean;
 
-function setup(): { reg: Registration; gen: number } {
+let learnt: unknown[];
+
+function setup(learnChallenge?: (response: never) => Promise<boolean>): { reg: Registration; gen: number } {
   ua = new FakeUa();
   registerers = [];
+  learnt = [];
   live = false;
   const reg = new Registration({
+    ...(learnChallenge ? { learnChallenge } : {}),
     hasLiveCalls: () => live,
     // the ceiling of each jitter window: the schedule is then exact
     delay: (attempt) => backoffDelay(attempt, () => 1),
@@ -167,6 +171,22 @@ describe('authentication failure', () => {
       expect(regState().kind).toBe('registering');
     });
   }
+
+  it('a 401 for a realm the host has just given HA1 for registers again at once; a second one is a failure', async () => {
+    const { reg, gen } = setup((response) => Promise.resolve(learnt.push(response) === 1));
+    ua.connected = true;
+    reg.attach(ua as unknown as UserAgent, gen);
+    registerers[0]!.reject(401, 'Unauthorized');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(learnt).toHaveLength(1);
+    expect(registerers).toHaveLength(2); // at once, no backoff
+    expect(regState().kind).toBe('registering');
+    registerers[1]!.reject(401, 'Unauthorized');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(regState()).toEqual({ kind: 'failed', reason: 'auth', detail: '401 Unauthorized' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(registerers).toHaveLength(2);
+  });
 
   it('other rejections are retried with backoff', () => {
     const { reg, gen } = setup();

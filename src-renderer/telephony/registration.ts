@@ -6,7 +6,8 @@
 //     re-register; one pending attempt at a time, never a storm;
 //   - `online`, wake from sleep, page visible again → kick(): try at once, skipping the backoff;
 //   - 401/403/407 on REGISTER → "authentication failed", and NOTHING more until the settings
-//     change (wrong credentials do not heal by retrying).
+//     change (wrong credentials do not heal by retrying); except once per realm when the host
+//     holds the password and has just given this realm's HA1 (hostCredentials.ts).
 //
 // Every new configuration starts a new generation: callbacks of an older UserAgent (they keep
 // coming while it stops) are ignored.
@@ -26,6 +27,8 @@ export interface RegistrationDeps {
   newRegisterer?(ua: UserAgent): Registerer;
   /** Delay before retry `attempt` (0 = first); backoff.ts by default. */
   delay?(attempt: number): number;
+  /** A 401/407 we could not answer: true when credentials for it were just obtained (register again). */
+  learnChallenge?(response: Core.IncomingResponseMessage): Promise<boolean>;
 }
 
 export class Registration {
@@ -178,11 +181,19 @@ export class Registration {
           if (!this.isCurrent(gen) || this.registerer !== r) return;
           const code = response.message.statusCode ?? 0;
           const detail = `${code} ${response.message.reasonPhrase ?? ''}`.trim();
+          if ((code === 401 || code === 407) && this.deps.learnChallenge) {
+            void this.deps.learnChallenge(response.message).then(
+              (learnt) => {
+                if (!this.isCurrent(gen) || this.registerer !== r) return;
+                if (learnt) this.register(gen);
+                else this.authFailure(detail);
+              },
+              () => this.isCurrent(gen) && this.registerer === r && this.scheduleRetry(gen, 'credentials unavailable'),
+            );
+            return;
+          }
           if (code === 401 || code === 403 || code === 407) {
-            this.authFailed = true;
-            this.clearRetry();
-            this.clearWatchdog();
-            this.setReg({ kind: 'failed', reason: 'auth', detail });
+            this.authFailure(detail);
             return;
           }
           this.scheduleRetry(gen, detail);
@@ -191,6 +202,13 @@ export class Registration {
     }).catch((err: unknown) => {
       if (this.isCurrent(gen) && this.registerer === r) this.scheduleRetry(gen, describe(err));
     });
+  }
+
+  private authFailure(detail: string): void {
+    this.authFailed = true;
+    this.clearRetry();
+    this.clearWatchdog();
+    this.setReg({ kind: 'failed', reason: 'auth', detail });
   }
 }
 

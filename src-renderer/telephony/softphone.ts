@@ -21,9 +21,11 @@ import { EarlyLookups, readRawInvite } from './earlyInvite';
 import { installFastGrammar } from './fastGrammar';
 import { describe, safe } from './guard';
 import { IncomingCalls } from './incoming';
+import { guardIncoming, type GuardedTransport } from './inviteGuard';
 import { refreshDevices, unlockAudioOnGesture, watchDevices } from './media';
 import { syncNotifyPermission } from './notify';
 import { OutgoingCalls, type DialOptions } from './outgoing';
+import { HostCredentials } from './hostCredentials';
 import { Registration } from './registration';
 import { getCall, removeCall, useTelephony } from './store';
 import { Transfers } from './transfer';
@@ -37,13 +39,18 @@ export class Softphone {
   private readonly incoming: IncomingCalls;
   private readonly outgoing: OutgoingCalls;
   private readonly transfers: Transfers;
+  /** Set when the settings came from the host without a password (the host keeps it). */
+  private hostCredentials: HostCredentials | null = null;
   private started = false;
   private cleanups: (() => void)[] = [];
 
   constructor(readonly events: CallEvents = callEvents) {
     const line = { ua: () => this.registration.ua, config: () => this.config };
     this.sessions = new CallSessions(events);
-    this.registration = new Registration({ hasLiveCalls: () => this.sessions.hasLive() });
+    this.registration = new Registration({
+      hasLiveCalls: () => this.sessions.hasLive(),
+      learnChallenge: (response) => this.hostCredentials?.learn(response) ?? Promise.resolve(false),
+    });
     this.controls = new CallControls(this.sessions, events);
     this.incoming = new IncomingCalls(line, this.sessions, this.controls, events, this.early);
     this.outgoing = new OutgoingCalls(line, this.sessions, this.controls, events);
@@ -140,6 +147,13 @@ export class Softphone {
       this.registration.setReg({ kind: 'failed', reason: 'config', detail: describe(err) });
       return;
     }
+    // A password typed in the settings form is used as typed; one saved on the host never comes
+    // back to the page: the host signs with HA1 per realm instead (hostCredentials.ts).
+    this.hostCredentials = null;
+    if (!config.password) {
+      this.hostCredentials = new HostCredentials(async (realm) => (await bridge.invoke('softphoneCredential', { realm }))?.ha1 ?? null);
+      this.hostCredentials.install(ua, config.user);
+    }
     this.earlyLookups(ua, gen);
     this.registration.attach(ua, gen);
   }
@@ -163,10 +177,11 @@ export class Softphone {
 
   /** Sees each message before sip.js does: a new call's lookup leaves at once (earlyInvite.ts). */
   private earlyLookups(ua: UserAgent, gen: number): void {
-    const transport = ua.transport as unknown as { onMessage?: (message: string) => void };
+    const transport = ua.transport as unknown as GuardedTransport;
     const deliver = transport.onMessage;
     if (typeof deliver !== 'function') return;
-    transport.onMessage = (message: string) => {
+    // inviteGuard: control characters out before sip.js parses; a 400 for an INVITE it drops
+    transport.onMessage = guardIncoming(transport, deliver, (message) => {
       try {
         const raw = this.registration.isCurrent(gen) ? readRawInvite(message) : null;
         if (raw) {
@@ -176,8 +191,7 @@ export class Softphone {
       } catch (err) {
         console.warn('pronto softphone: early lookup skipped', err);
       }
-      deliver.call(transport, message);
-    };
+    });
   }
 
   private async teardown(): Promise<void> {

@@ -5,6 +5,11 @@ import { LookupResult, Pop, SearchHit } from '../pop/schema';
 import { CallEvent, CallRecord } from '../telephony/calls';
 import { Case, CaseEdit, Disposition, OfferOutcome } from '../cases/schema';
 import { Note, SyncStatus } from '../sync/status';
+import { SoftphoneReport } from '../desktop/presence';
+import { BreakReason, ChosenState } from '../agent-state/states';
+import { AgentStateView } from '../agent-state/view';
+import { AgentStatus } from '../agent-state/states';
+import { AbandonedCaller, QueueCall, QueueDay, QueueStats, QueueTeam, SupervisorMe } from '../supervisor/stats';
 
 const RegionCode = z.string().regex(/^[A-Z]{2}$/, 'two-letter ISO 3166 region');
 
@@ -62,6 +67,8 @@ export const methods = {
       forwardedBy: z.string().max(256).nullable().default(null),
       withheld: z.boolean().default(false),
       region: RegionCode.optional(),
+      /** A queue offer's X-Pronto-Wrapup header as received ('' when absent): its wrap-up rule. */
+      wrapUp: z.string().max(128).default(''),
     }),
     output: LookupResult,
   },
@@ -70,6 +77,8 @@ export const methods = {
     input: z.object({ callId: z.string().min(1).max(256), target: z.string().max(512), customerId: z.string().max(128).nullable().default(null) }),
     output: z.object({ ok: z.literal(true) }),
   },
+  /** The agent put a call on hold (held) or resumed it: recorded at the hub as call.hold / call.resume. */
+  callHeld: { input: z.object({ callId: z.string().min(1).max(256), held: z.boolean() }), output: z.object({ ok: z.boolean() }) },
   callProgress: {
     input: z.object({ callId: z.string().min(1).max(256), event: CallEvent, customerId: z.string().max(128).nullable().optional() }),
     output: z.object({ ok: z.boolean() }),
@@ -116,8 +125,15 @@ export const methods = {
    * PRONTO_SIP_PASSWORD (+ PRONTO_SIP_DISPLAY_NAME). Electron: saved settings, the password kept
    * with safeStorage. `password` is returned only to our own renderer (it registers with it).
    */
+  /** The softphone's settings; `password` is always empty (the host keeps it: softphoneCredential). */
   softphoneConfig: { input: z.object({}), output: SoftphoneConfig.nullable() },
+  /** An empty `password` keeps the one the host holds (same user and server). */
   softphoneConfigSave: { input: SoftphoneConfig, output: z.object({ ok: z.boolean(), persisted: z.boolean() }) },
+  /** HA1 = MD5(user:realm:password) for the realm a PBX challenged with; null: no password held. */
+  softphoneCredential: {
+    input: z.object({ realm: z.string().min(1).max(256) }),
+    output: z.object({ ha1: z.string().regex(/^[0-9a-f]{32}$/) }).nullable(),
+  },
   /** A call is ringing: bring the app forward (Electron: show, focus, flash, OS notification). */
   attention: {
     input: z.object({ title: z.string().max(200), body: z.string().max(500) }),
@@ -126,6 +142,52 @@ export const methods = {
   listCalls: {
     input: z.object({ limit: z.number().int().min(1).max(1000).optional() }),
     output: z.array(CallRecord),
+  },
+  /**
+   * The softphone's registration and live calls, for the desktop shell: the tray shows them,
+   * closing the window hides it while signed in, updates wait for idle. The web host ignores it.
+   */
+  shellReport: { input: SoftphoneReport, output: z.object({ ok: z.boolean() }) },
+  /** Text for support ("Copy diagnostics" in Settings): versions, settings, sync, recent log lines; never a secret. */
+  diagnostics: { input: z.object({}), output: z.object({ text: z.string() }) },
+  /** The agent's state (Available, Ringing, On call, Wrap-up, Break, Offline) with its reason and since. */
+  agentState: { input: z.object({}), output: AgentStateView },
+  /**
+   * The agent chooses Available, Break (`reason`: a code of breakReasons, required) or Offline
+   * (signs out). During a call or wrap-up the choice is where the agent goes afterwards.
+   */
+  agentStateSet: {
+    input: z.object({ state: ChosenState, reason: z.string().max(40).nullable().default(null) }),
+    output: AgentStateView,
+  },
+  /** The softphone's registration as the renderer sees it; null: no softphone configured. */
+  agentStateRegistration: { input: z.object({ registered: z.boolean().nullable() }), output: AgentStateView },
+  /** Break reasons: the hub's list (cached in the store), else the shipped defaults. */
+  breakReasons: { input: z.object({}), output: z.array(BreakReason) },
+  /** Who the hub says this user is (`supervisor`: role supervisor or admin); null without a hub. */
+  supervisorMe: { input: z.object({}), output: SupervisorMe.nullable() },
+  /** The hub's live queue and agent figures (GET /v1/stats/queues; a team supervisor: their team). */
+  queueStats: { input: z.object({}), output: QueueStats },
+  /** Each queue's team (the agents filter: a queue's agents are its team's). */
+  queueTeams: { input: z.object({}), output: z.array(QueueTeam) },
+  /** Today's quarter hours per queue (the hub's report) with the peak of calls waiting, for the chart. */
+  queueDay: { input: z.object({}), output: QueueDay },
+  /** Today's calls of one queue from the hub's event record, newest first. */
+  queueCalls: { input: z.object({ queue: z.string().min(1).max(128) }), output: z.array(QueueCall) },
+  /** Today's callers who gave up or timed out and have not reached an agent since, newest first. */
+  abandonedCallers: { input: z.object({}), output: z.array(AbandonedCaller) },
+  /** A supervisor sets an agent's state at the hub (a break needs a reason); the agent's desktop follows. */
+  supervisorSetAgentState: {
+    input: z.object({ name: z.string().min(1).max(128), state: ChosenState, reason: z.string().max(40).nullable().default(null) }),
+    output: AgentStatus,
+  },
+  /**
+   * The Queues view is open (`on`, renewed every 20 s by `watcher`, one id per view) or closed: while
+   * any view watches, the host keeps one socket to the hub's live figures and relays `queueStats`.
+   */
+  queueStatsWatch: {
+    input: z.object({ on: z.boolean(), watcher: z.string().min(1).max(64) }),
+    output: z.object({ watching: z.boolean(), connected: z.boolean() }),
   },
 } as const;
 
@@ -138,6 +200,14 @@ export const events = {
   /** Store content changed (import, demo load, later: sync); views may refresh. */
   storeChanged: z.object({ reason: z.string() }),
   syncStatus: SyncStatus,
+  /** A tel:/sip: link from another app (Electron): the page asks the agent, then dials `target`. */
+  dialRequest: z.object({ scheme: z.enum(['tel', 'sip', 'sips']), target: z.string().min(1).max(300), display: z.string().max(300) }),
+  /** The agent's state changed (a call, the agent, a supervisor at the hub, the softphone, a timer). */
+  agentState: AgentStateView,
+  /** The hub's list of break reasons arrived (or changed). */
+  breakReasons: z.object({ reasons: z.array(BreakReason) }),
+  /** The hub's live queue and agent figures, while a Queues view watches (queueStatsWatch). */
+  queueStats: QueueStats,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -12,3 +12,18 @@ export function csvField(s: string): string {
 export function csvLine(cells: readonly string[]): string {
   return cells.map(csvField).join(',');
 }
+
+/**
+ * A cell of a CSV meant for spreadsheets (reports): one that starts with = + - @ (or a tab or CR)
+ * would run as a formula in Excel/LibreOffice (CSV injection), so it gets a leading apostrophe.
+ * Plain negative numbers stay numbers.
+ */
+export function spreadsheetCell(s: string): string {
+  if (/^-?\d+(\.\d+)?$/.test(s)) return s;
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+/** One report line: neutralised cells, RFC 4180 quoting, CRLF-terminated. */
+export function reportLine(cells: readonly (string | number | null)[]): string {
+  return `${csvLine(cells.map((c) => spreadsheetCell(c === null ? '' : String(c))))}\r\n`;
+}

@@ -45,6 +45,8 @@
 //
 // Values: money as integer minor units + ISO 4217 currency (EUR 12.50 → 1250), instants as
 // ISO 8601 UTC strings ("2024-03-01T10:00:00.000Z"), days as "YYYY-MM-DD", phones as E.164.
+import { AgentStatePoke, AgentStateSetPayload } from '../agent-state/states';
+import { CallEventPayload } from '../agent-state/call-events';
 import { z } from 'zod';
 import { isHlc } from './hlc';
 import { isRegion, toE164 } from '../phone/normalize';
@@ -228,8 +230,9 @@ export type PullQuery = z.infer<typeof PullQuery>;
 
 export const PokeMessage = z.object({ type: z.literal('poke'), seq: Seq });
 export type PokeMessage = z.infer<typeof PokeMessage>;
-export const LiveMessage = PokeMessage;
-export type LiveMessage = PokeMessage;
+/** What the live socket carries: change pokes, and "your agent state was changed by someone else". */
+export const LiveMessage = z.discriminatedUnion('type', [PokeMessage, AgentStatePoke]);
+export type LiveMessage = z.infer<typeof LiveMessage>;
 
 // ---------------------------------------------------------------------------------------------
 // Push
@@ -272,6 +275,8 @@ export const MutationPayloads = {
   'customerNote.upsert': CustomerNoteUpsert,
   'contact.create': ContactCreate,
   'case.submit': CaseSubmitPayload,
+  'agentState.set': AgentStateSetPayload,
+  'callEvent.record': CallEventPayload,
 } as const;
 export type MutationKind = keyof typeof MutationPayloads;
 export type MutationPayload<K extends MutationKind> = z.infer<(typeof MutationPayloads)[K]>;

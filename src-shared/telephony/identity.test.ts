@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { callerIdentity, IDENTITY_LIMITS, splitList, type CallerIdentity, type InviteHeaders } from './identity';
+import { callerIdentity, displayControl, IDENTITY_LIMITS, splitList, type CallerIdentity, type InviteHeaders } from './identity';
+import { adversarialHeaders, KNOWN_WORST, leastMs } from '../../test-support/telephony/adversarial-invite';
 
 type Row = [name: string, headers: InviteHeaders, ruri: string | undefined, expected: Partial<CallerIdentity>];
 
@@ -155,6 +156,72 @@ describe('callerIdentity with hostile input never throws and stays within the co
         checkShape(callerIdentity(bag, ruri));
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+// No regex over hostile input on the pop path: every step is linear in the (capped) header.
+// The bound is ~100× what a hostile INVITE takes here (≈0.1–0.5 ms; bench/identity.ts measures
+// the per-INVITE time), and far below the old regex's quadratic 100+ ms per 8 KB header.
+const LINEAR_BOUND_MS = 25;
+
+describe('callerIdentity on adversarial headers takes linear time', () => {
+  it('the shapes measured in the review', () => {
+    for (const headers of KNOWN_WORST) {
+      callerIdentity(headers); // warm up
+      expect(leastMs(() => callerIdentity(headers))).toBeLessThan(LINEAR_BOUND_MS);
+    }
+  });
+
+  it('generated hostile header bags (property)', () => {
+    fc.assert(
+      fc.property(adversarialHeaders, (headers) => {
+        expect(leastMs(() => checkShape(callerIdentity(headers)))).toBeLessThan(LINEAR_BOUND_MS);
+      }),
+      { numRuns: 150, examples: KNOWN_WORST.map((h) => [h]) },
+    );
+  });
+
+  it('a megabyte header costs no more than its first 8 KB (capped before parsing)', () => {
+    const huge = { From: `<sip:${'a'.repeat(1 << 20)}@@>`, 'P-Asserted-Identity': `"${'\u202e'.repeat(1 << 20)}" <sip:1@t>` };
+    expect(leastMs(() => checkShape(callerIdentity(huge)))).toBeLessThan(LINEAR_BOUND_MS);
+  });
+});
+
+describe('display names lose bidi controls with the other control characters', () => {
+  it('a right-to-left override cannot make "evil" read "live"', () => {
+    const got = callerIdentity({ From: '"\u202Elive\u202C Rossi" <sip:0287654321@t>;tag=1' });
+    expect(got.display).toBe('live Rossi');
+    expect(got.identity).toBe('sip:0287654321@t');
+  });
+
+  it.each([
+    ['LRM/RLM', '\u200EMario\u200F'],
+    ['embeddings and pop', '\u202AMa\u202Brio\u202C'],
+    ['overrides', '\u202DMa\u202Erio'],
+    ['isolates', '\u2066Ma\u2067r\u2068io\u2069'],
+    ['Arabic letter mark', '\u061CMario'],
+    ['C1 controls and DEL', '\u0085Ma\u009Brio\u007F'],
+    ['line and paragraph separators', 'Ma\u2028rio\u2029'],
+  ])('%s', (_name, name) => {
+    expect(callerIdentity({ From: `"${name}" <sip:1@t>` }).display).toBe('Mario');
+    expect(callerIdentity({ 'P-Asserted-Identity': `"${name}" <sip:1@t>` }).display).toBe('Mario');
+  });
+
+  it('keeps what is text: accents, CJK, Arabic and Hebrew letters, joiners', () => {
+    const text = 'Zoë 山田 محمد שלום \u200D';
+    expect(callerIdentity({ From: `"${text}x" <sip:1@t>` }).display).toBe(`${text}x`);
+  });
+
+  it('no display control survives in any field (property)', () => {
+    fc.assert(
+      fc.property(adversarialHeaders, (headers) => {
+        const got = callerIdentity(headers);
+        const all = got.identity + got.display + got.line + (got.forwardedBy ?? '');
+        const bad = [...all].filter((ch) => displayControl(ch.charCodeAt(0)));
+        expect(bad).toEqual([]);
+      }),
+      { numRuns: 100 },
     );
   });
 });

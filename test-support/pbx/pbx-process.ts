@@ -25,6 +25,8 @@ export interface StartPbxOptions {
   wsPort?: number;
   /** UDP port for SIP (trunk side). Default: a free port. */
   udpPort?: number;
+  /** TCP port of the hub's event link (evapi). Default: a free port. */
+  evapiPort?: number;
   /** Kamailio config. Default: env PRONTO_PBX_CFG, else deploy/kamailio/kamailio.cfg of the repo. */
   cfgPath?: string;
   /** db_text directory with pronto_users/pronto_groups/pronto_queues. Default: <cfg dir>/data. */
@@ -46,6 +48,8 @@ export interface PbxHandle {
   readonly wsUrl: string;
   readonly wsPort: number;
   readonly udpPort: number;
+  /** The hub's event link: tcp 127.0.0.1:<evapiPort> (PRONTO_HUB_PBX_EVAPI). */
+  readonly evapiPort: number;
   /** pid of the Kamailio main process (changes after restart()). */
   readonly pid: number;
   /** "unix:/tmp/.../kamailio_ctl", for `kamcmd -s`. */
@@ -222,6 +226,7 @@ class Instance implements PbxHandle {
   constructor(
     readonly wsPort: number,
     readonly udpPort: number,
+    readonly evapiPort: number,
     readonly workDir: string,
     private readonly cfgPath: string,
     private readonly dataDir: string,
@@ -268,6 +273,7 @@ class Instance implements PbxHandle {
       '-A', `CTL_SOCKET="${this.ctlSocket}"`,
       '-A', `DATA_URL="text://${this.dataDir}"`,
       '-A', `TRUNK_IP="${this.opts.trunkIp ?? '127.0.0.1'}"`,
+      '-A', `EVAPI_ADDR="127.0.0.1:${this.evapiPort}"`,
     ];
     // Own process group (detached) so kill9()/stop() can reach the worker processes too:
     // Kamailio's children survive a SIGKILL of the main process and keep the ports.
@@ -420,9 +426,11 @@ export async function startPbx(opts: StartPbxOptions = {}): Promise<PbxHandle> {
   let udpPort =
     opts.udpPort !== undefined ? await freeUdpPort(opts.udpPort).catch(inUse('UDP', opts.udpPort)) : await freeUdpPort();
   while (opts.udpPort === undefined && udpPort === wsPort) udpPort = await freeUdpPort();
+  let evapiPort = opts.evapiPort !== undefined ? await freeTcpPort(opts.evapiPort).catch(inUse('TCP', opts.evapiPort)) : await freeTcpPort();
+  while (opts.evapiPort === undefined && evapiPort === wsPort) evapiPort = await freeTcpPort();
 
   const workDir = mkdtempSync(join(tmpdir(), 'pronto-pbx-'));
-  const inst = new Instance(wsPort, udpPort, workDir, cfgPath, dataDir, kamailio, kamcmd, opts);
+  const inst = new Instance(wsPort, udpPort, evapiPort, workDir, cfgPath, dataDir, kamailio, kamcmd, opts);
   live.add(inst);
   installExitHook();
   try {

@@ -28,7 +28,9 @@ export type Scenario =
   | 'uac-invite-reject';
 
 export interface SippOptions {
-  scenario: Scenario;
+  scenario: Scenario | 'custom';
+  /** A scenario file of its own (scenario 'custom'), e.g. a filled template (queue-agents.ts). */
+  scenarioFile?: string;
   /** UDP port of the PBX (client scenarios). Omit for UAS scenarios. */
   remote?: number;
   /** Local SIP port (-p). Default 0 = SIPp picks one. */
@@ -90,7 +92,7 @@ export function startSipp(o: SippOptions): SippRun {
   const messageFile = join(work, 'messages.log');
   const timeoutS = o.timeoutS ?? 15;
   const args = [
-    '-sf', resolve(SIPP_DIR, `${o.scenario}.xml`),
+    '-sf', o.scenarioFile ?? resolve(SIPP_DIR, `${o.scenario}.xml`),
     '-i', '127.0.0.1',
     '-p', String(o.localPort ?? 0),
     '-m', String(o.calls ?? 1),

@@ -6,6 +6,7 @@ import { CaseSubmitPayload } from '../../../src-shared/sync/protocol';
 import { renderCase } from '../../feeds/render';
 import { contactBucket, inScope } from '../../scope';
 import { defineKind, Rejection } from './types';
+import { recordEvents } from '../../agents/events';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -65,6 +66,11 @@ export const caseSubmit = defineKind({
         [p.caseId, p.customerId, JSON.stringify(offers.map((o) => ({ sku: o.sku, kind: o.kind, outcome: o.outcome, decided_at: o.decidedAt })))],
         { prepare: true });
     }
+    // the call's record gets the case and its disposition (statistics read call_events only)
+    await recordEvents(q, [{
+      id: `case:${p.caseId}`, at: submittedAt, kind: 'case.submitted', source: 'desktop', callId: p.callId, agent: ctx.user.name,
+      data: { caseId: p.caseId, disposition: p.disposition, category, customerId: p.customerId, callLine: p.callLine },
+    }]);
     ctx.change('case', p.caseId, bucket, renderCase({
       caseId: p.caseId, customerId: p.customerId, agent: ctx.user.name, team: ctx.user.team, callId: p.callId, callLine: p.callLine,
       callDurationS: p.callDurationS, disposition: p.disposition, category, notes: p.notes, followUpDate: p.followUpDate,

@@ -3,6 +3,8 @@
 // MutationPayloads (src-shared/sync/protocol.ts), write `defineKind({ payload, apply })` in a
 // file next to this one, and list it here. The `satisfies` keeps both lists in step.
 import type { MutationKind } from '../../../src-shared/sync/protocol';
+import { agentStateSet } from './agent-state';
+import { callEventRecord } from './call-event';
 import { caseSubmit } from './case-submit';
 import { contactCreate } from './contact';
 import { customerNoteUpsert } from './customer-note';
@@ -12,6 +14,8 @@ export const KINDS = {
   'customerNote.upsert': customerNoteUpsert,
   'contact.create': contactCreate,
   'case.submit': caseSubmit,
+  'agentState.set': agentStateSet,
+  'callEvent.record': callEventRecord,
 } satisfies Record<MutationKind, MutationKindDef>;
 
 export function kindOf(name: string): MutationKindDef | null {

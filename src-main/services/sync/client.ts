@@ -7,7 +7,8 @@ import { getMeta, setMeta } from '../../db/queries/meta';
 import { computed, pluckStatement } from '../../db/queries/typed';
 import { Outbox } from './outbox';
 import { makeApplier, clearSynced } from './apply';
-import { ENTITIES, PushResponse, PokeMessage, PUSH_MAX_MUTATIONS, type Entity } from '../../../src-shared/sync/protocol';
+import { ENTITIES, LiveMessage, PushResponse, PUSH_MAX_MUTATIONS, type Entity } from '../../../src-shared/sync/protocol';
+import type { AgentStatePoke } from '../../../src-shared/agent-state/states';
 import { SnapshotError, dropUnfinishedSnapshot, holdsNothingSynced, snapshotUnfinished, syncFromSnapshot } from './snapshot';
 import { DESKTOP_DEFAULTS, syncTuningOf, type SyncTuning } from '../../config';
 import { fetchPage, hubFetch, safeJson, SyncError, type PageRequest } from './page';
@@ -27,6 +28,8 @@ export interface SyncOptions {
   /** After a page commits: how many rows and of which entities (e.g. reload offers on 'offerModel'). */
   onChanged?: (rows: number, entities: ReadonlySet<Entity>) => void;
   log?: (line: string) => void;
+  /** The live socket said a supervisor changed this agent's state (applied by the host, never pushed back). */
+  onAgentState?: (poke: AgentStatePoke) => void;
   /** The pull worker's file where a bundler made one (Electron); found beside pages.ts otherwise. */
   pullWorkerEntry?: string;
   /** The configuration's sync settings (PRONTO_SYNC_*, PRONTO_SNAPSHOT_CHUNK_ROWS); defaults where absent. */
@@ -371,8 +374,10 @@ export class SyncClient implements SyncHandle {
       this.emit();
     });
     ws.on('message', (data) => {
-      const msg = PokeMessage.safeParse(safeJson(data.toString()));
-      if (msg.success && msg.data.seq > this.cursor) this.kick();
+      const msg = LiveMessage.safeParse(safeJson(data.toString()));
+      if (!msg.success) return;
+      if (msg.data.type === 'agentState') this.opts.onAgentState?.(msg.data);
+      else if (msg.data.seq > this.cursor) this.kick();
     });
     ws.on('error', () => { /* close follows */ });
     ws.on('close', () => {

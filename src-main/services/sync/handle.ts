@@ -3,6 +3,7 @@
 import type { Entity } from '../../../src-shared/sync/protocol';
 import type { SyncStatus } from '../../../src-shared/sync/status';
 import type { SyncTuning } from '../../config';
+import type { AgentStatePoke } from '../../../src-shared/agent-state/states';
 
 export interface SyncRound {
   pushed: number;
@@ -39,5 +40,7 @@ export interface SyncThreadProtocol {
     status: SyncLiveState;
     changed: { rows: number; entities: Entity[] };
     log: string;
+    /** The live socket's `agentState` message, for the host's agent-state service. */
+    agentState: AgentStatePoke;
   };
 }

@@ -6,6 +6,7 @@ import { SyncThread, syncThreadCanStart } from './thread';
 import type { SyncHandle } from './handle';
 import type { Entity } from '../../../src-shared/sync/protocol';
 import type { SyncStatus } from '../../../src-shared/sync/status';
+import type { AgentStatePoke } from '../../../src-shared/agent-state/states';
 import type { DesktopApi } from '../../api/desktop-api';
 import { syncTuningOf, type DesktopConfig, type SyncTuning } from '../../config';
 
@@ -34,7 +35,11 @@ export function createSync(
   store: Store, cfg: HubConfig, log: (l: string) => void, opts: { thread?: boolean } = {},
 ): { client: SyncHandle; bind(app: DesktopApi): void } {
   let app: DesktopApi | null = null;
-  const onStatus = (s: SyncStatus): void => app?.emit('syncStatus', s);
+  const onStatus = (s: SyncStatus): void => {
+    app?.emit('syncStatus', s);
+    app?.agentState.hubLive(s.live); // on each (re)connect, the agent's state as the hub knows it
+  };
+  const onAgentState = (poke: AgentStatePoke): void => app?.agentState.fromHub(poke);
   const onChanged = (rows: number, entities: ReadonlySet<Entity>): void => {
     // The pop uses a new model (or catalogue) from the hub right away, without a restart.
     if (app && (entities.has('offerModel') || entities.has('product'))) {
@@ -44,7 +49,7 @@ export function createSync(
     app?.emit('storeChanged', { reason: `sync: ${rows} changes` });
   };
   const client: SyncHandle = syncThreadCanStart(opts.thread ?? true)
-    ? new SyncThread(store, cfg, { log, onStatus, onChanged })
-    : new SyncClient(openConnection(store), { ...cfg, log, onStatus, onChanged });
+    ? new SyncThread(store, cfg, { log, onStatus, onChanged, onAgentState })
+    : new SyncClient(openConnection(store), { ...cfg, log, onStatus, onChanged, onAgentState });
   return { client, bind: (a) => { app = a; } };
 }

@@ -14,6 +14,7 @@ const client = new SyncClient(sqlite, {
   log: (line) => worker.emit('log', line),
   onStatus: () => worker.emit('status', client.liveState()),
   onChanged: (rows, entities) => worker.emit('changed', { rows, entities: [...entities] }),
+  onAgentState: (poke) => worker.emit('agentState', poke),
 });
 
 worker.serve(

@@ -6,6 +6,7 @@
 import type { Store } from '../../db/store';
 import type { Entity } from '../../../src-shared/sync/protocol';
 import type { SyncStatus } from '../../../src-shared/sync/status';
+import type { AgentStatePoke } from '../../../src-shared/agent-state/states';
 import { canStartWorker, startWorker, type WorkerHost } from '../../../src-shared/node/worker-host';
 import { Outbox } from './outbox';
 import { backoff, storedSyncStatus } from './client';
@@ -17,6 +18,7 @@ export interface SyncThreadHooks {
   log: (line: string) => void;
   onStatus?: (s: SyncStatus) => void;
   onChanged?: (rows: number, entities: ReadonlySet<Entity>) => void;
+  onAgentState?: (poke: AgentStatePoke) => void;
 }
 
 /** Whether a sync thread can run here (`enabled`: PRONTO_SYNC_THREAD; off, the client runs on the host's thread). */
@@ -86,6 +88,7 @@ export class SyncThread implements SyncHandle {
         },
         changed: (e) => this.hooks.onChanged?.(e.rows, new Set(e.entities)),
         log: (line) => this.hooks.log(line),
+        agentState: (poke) => this.hooks.onAgentState?.(poke),
       },
       onError: (err) => this.hooks.log(`sync thread: ${err.message}`),
       onEnded: ({ code }) => {
