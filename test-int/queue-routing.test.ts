@@ -18,9 +18,11 @@ describe('queue routing at the PBX', () => {
     lab = await startQueueLab({ store, agents: 4 });
     await lab.queue({ name: 'sales', number: '600', ringSeconds: 5, maxWaitSeconds: 40 });
     await lab.queue({ name: 'idle', number: '603', strategy: 'longest-idle', ringSeconds: 5, maxWaitSeconds: 40, ringNoAnswer: 'break' });
-    // a1, a2, a3 answer after 300 ms; a4 never answers (rings until CANCEL)
+    // a1 answers after 300 ms, a2 after 1.5 s, a3 after 2.5 s (a ring-all call is answered by one of
+    // them, not by two at once); a4 never answers (rings until CANCEL)
+    const answerMs: Record<string, number> = { a1: 300, a2: 1500, a3: 2500, a4: 100_000 };
     for (const [name, ext] of lab.agents) {
-      agents.set(name, await startAgent({ pbx: lab.pbx, ext, answerMs: name === 'a4' ? 100_000 : 300, talkMs: 60_000, timeoutS: 170 }));
+      agents.set(name, await startAgent({ pbx: lab.pbx, ext, answerMs: answerMs[name]!, talkMs: 60_000, timeoutS: 170 }));
     }
     await lab.waitEvent((e) => e.kind === 'agent.registered' && e.agent === 'a4');
   }, 120_000);

@@ -118,7 +118,13 @@ export class DesktopApi {
     return this.softphoneHeld()?.server ?? null;
   }
 
-  private softphoneHeld = (): SoftphoneConfig | null => this.ctx.platform?.loadSoftphone?.() ?? this.sessionSoftphone ?? this.ctx.softphone ?? null;
+  private softphoneHeld = (): SoftphoneConfig | null => {
+    const c = this.ctx.platform?.loadSoftphone?.() ?? this.sessionSoftphone ?? this.ctx.softphone ?? null;
+    // checked at every read, not only at save: settings saved before the rule (or edited by hand)
+    // must not send a SIP password in clear either; the settings form shows them unconfigured
+    if (c && plaintextRefusal('sip', c.server, this.ctx.config?.allowPlaintext ?? false)) return null;
+    return c;
+  };
   private events = new EventEmitter();
   readonly handlers: Handlers;
   private counts;

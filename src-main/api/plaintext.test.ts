@@ -26,6 +26,10 @@ describe('desktop config', () => {
       await expect(strict.dispatch('softphoneConfigSave', { ...settings, server: 'wss://pbx.example.com:8089' })).resolves.toMatchObject({ ok: true });
       const lab = new DesktopApi({ store, region: 'IT', host: 'web', config: loadDesktopConfig({}, { PRONTO_ALLOW_PLAINTEXT: '1' }) });
       await expect(lab.dispatch('softphoneConfigSave', settings)).resolves.toMatchObject({ ok: true });
+      // settings saved earlier (Electron's store) are checked when read, too: no clear-text server is used
+      const saved = new DesktopApi({ store, region: 'IT', host: 'electron', config: loadDesktopConfig({}, {}), platform: { loadSoftphone: () => settings } });
+      await expect(saved.dispatch('softphoneConfig', {})).resolves.toBeNull();
+      await expect(saved.dispatch('softphoneCredential', { realm: 'pronto.local' })).resolves.toBeNull();
     } finally {
       for (const c of cleanups.reverse()) await c();
     }

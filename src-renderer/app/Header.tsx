@@ -33,6 +33,7 @@ export function Header() {
               className={`conn conn-${connection}`}
               data-testid="host-connection"
               data-state={connection}
+              role="img"
               title={connection === 'open' ? t('header.live') : t('header.offline')}
               aria-label={connection === 'open' ? t('header.live') : t('header.offline')}
             />

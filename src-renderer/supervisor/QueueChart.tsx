@@ -4,7 +4,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { useT } from '../i18n';
+import { useLang, useT } from '../i18n';
 import type { ChartSeries } from './figures';
 
 const WAITING = '#1d4ed8';
@@ -12,6 +12,7 @@ const SL = '#116b3a';
 
 export function QueueChart({ series, width }: { series: ChartSeries; width: number }) {
   const t = useT();
+  const lang = useLang((s) => s.lang);
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const widthNow = useRef(width);
@@ -27,7 +28,8 @@ export function QueueChart({ series, width }: { series: ChartSeries; width: numb
       // half a quarter hour of room each side: the first and the current bar are drawn whole
       scales: { x: { time: true, range: (_u, min, max) => [min - 450, max + 450] }, n: { range: (_u, _min, max) => [0, Math.max(3, Math.ceil(max ?? 0))] }, pct: { range: [0, 100] } },
       axes: [
-        { stroke: '#334155', grid: { stroke: '#e5e9ef' } },
+        // hours in the UI language (uPlot's own labels are English: 9:15pm)
+        { stroke: '#334155', grid: { stroke: '#e5e9ef' }, values: (_u, v) => v.map((x) => new Date(x * 1000).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' })) },
         { scale: 'n', label: t('queues.chart.waiting'), stroke: WAITING, grid: { stroke: '#e5e9ef' }, values: (_u, v) => v.map((x) => (Number.isInteger(x) ? String(x) : '')) },
         { scale: 'pct', side: 1, label: t('queues.chart.sl'), stroke: SL, grid: { show: false }, values: (_u, v) => v.map((x) => `${x}%`) },
       ],
@@ -44,7 +46,7 @@ export function QueueChart({ series, width }: { series: ChartSeries; width: numb
       plot.current = null;
     };
     // rebuilt on a new series or language; size changes below
-  }, [series, t]);
+  }, [series, t, lang]);
 
   useEffect(() => {
     plot.current?.setSize({ width: Math.max(320, width), height: 220 });
