@@ -50,22 +50,14 @@ export type QueueStats = z.infer<typeof QueueStats>;
 /** One live socket message. */
 export const LiveStatsMessage = QueueStats.extend({ type: z.literal('stats') });
 
-/** One row of GET /v1/reports/queues (one queue, one interval). */
-export const QueueReportRow = z.object({
+/**
+ * One row of GET /v1/reports/queues (one queue, one interval): the live figures' definitions over
+ * a period, without what only exists live (waiting now, the agents), with the period's longest wait.
+ */
+export const QueueReportRow = QueueStat.omit({ waiting: true, agents: true }).extend({
   from: z.string(),
   to: z.string(),
-  queue: z.string(),
-  label: z.string(),
-  offered: Count,
-  answered: Count,
-  abandoned: Count,
-  shortAbandoned: Count,
-  timedOut: Count,
-  serviceLevelPct: Pct.nullable(),
-  abandonRatePct: Pct.nullable(),
-  asaS: Seconds.nullable(),
-  ahtS: Seconds.nullable(),
-  slSeconds: Seconds,
+  /** the longest wait of any call of the interval (s) */
   longestWaitS: Seconds,
 });
 export type QueueReportRow = z.infer<typeof QueueReportRow>;
