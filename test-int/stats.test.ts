@@ -57,7 +57,10 @@ describeStores('statistics from a scripted day', (ctx) => {
     start = Date.now() - 1000;
     lab = await startQueueLab({ store: ctx.store, agents: 3 });
     await lab.queue({ name: 'sales', number: '600', ringSeconds: 5, maxWaitSeconds: 8, slSeconds: SL_S, shortAbandonSeconds: SHORT_S });
-    for (const [, ext] of lab.agents) agents.push(await startAgent({ pbx: lab.pbx, ext, answerMs: 200, talkMs: 60_000, timeoutS: 170 }));
+    // a1, a2, a3 answer after 0.2, 1 and 1.8 s: a ring-all call is answered by one of them, not by
+    // two at once (a SIPp caller handles a second 200 of a forked INVITE badly)
+    const answerMs = [200, 1000, 1800];
+    for (const [i, [, ext]] of [...lab.agents].entries()) agents.push(await startAgent({ pbx: lab.pbx, ext, answerMs: answerMs[i]!, talkMs: 60_000, timeoutS: 170 }));
     await lab.waitEvent((e) => e.kind === 'agent.registered' && e.agent === 'a3');
     for (const n of ['a1', 'a2', 'a3']) await lab.setState(n, 'break', 'meeting');
 
