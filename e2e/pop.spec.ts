@@ -5,6 +5,7 @@ import { major, nationalFormat, newestFirst, pickShared, pickSingle, unknownNumb
 import { expect, money, shot, simulateCall, squash, test } from './support/fixtures';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { SHOTS_DIR } from './support/shots';
 
 const LOCALE = 'en-US';
 
@@ -196,7 +197,7 @@ test('credit on hold → an unmissable banner across the pop', async ({ app, fee
   await expect(status).toContainText(/hold/i);
   // the card itself reads as no credit available, not the limit's remainder in large type
   const avail = app.getByTestId('pop-credit-available');
-  await expect(avail).toHaveText('None');
+  await expect(avail).toHaveText('No credit available — on hold');
   await expect(avail).toHaveAttribute('data-frozen', 'hold');
   await expect(avail).toHaveAttribute('data-amount', '0');
   const { credit, account } = pick!; // available = limit − balance where both are in the credit's currency
@@ -242,10 +243,33 @@ test('credit blocked → red banner', async ({ app, feeds, e2e }) => {
   await expect(app.getByTestId('pop')).toHaveAttribute('data-customer-id', pick!.customer.customerId);
   await expect(app.getByTestId('pop-credit-banner')).toHaveAttribute('data-status', 'blocked');
   await expect(app.getByTestId('pop-credit-status')).toHaveAttribute('data-status', 'blocked');
-  await expect(app.getByTestId('pop-credit-available')).toHaveText('None');
-  await expect(app.getByTestId('pop-credit-available')).toHaveAttribute('data-frozen', 'blocked');
+  const avail = app.getByTestId('pop-credit-available');
+  await expect(avail).toHaveText('No credit available — blocked');
+  await expect(avail).toHaveAttribute('data-frozen', 'blocked');
+  await expect(avail).toHaveAttribute('data-amount', '0');
   await expect(app.getByTestId('pop-credit-frozen-note')).toContainText(/credit blocked: no orders on credit/i);
+  // (issue 22) no "Available" amount in large type, a meter that is not the normal one and says
+  // it in words too; the limit and what is used stay as facts
+  const card = app.locator('.card-credit');
+  await expect(card).not.toContainText('Available'); // (case-sensitive: the label, not "No credit available")
+  await expect(card.locator('.figure-label')).toHaveCount(0);
+  await expect(card.locator('.figure-icon')).toBeVisible();
+  const meter = app.getByTestId('pop-credit-meter');
+  await expect(meter).toHaveAttribute('data-frozen', 'blocked');
+  await expect(meter).toHaveAttribute('aria-valuetext', 'No credit available — blocked');
+  await expect(meter.locator('.meter-fill')).toHaveCSS('background-image', /repeating-linear-gradient/); // hatched, not the normal blue bar
+  const { credit, account } = pick!;
+  const used = major(account.currency === credit.currency ? account.balanceMinor : 0, credit.currency);
+  expect(squash(await app.getByTestId('pop-credit-limit').innerText())).toBe(squash(money(LOCALE, major(credit.creditLimitMinor, credit.currency), credit.currency)));
+  expect(squash(await app.getByTestId('pop-credit-used').innerText())).toBe(squash(money(LOCALE, used, credit.currency)));
   await shot(app, 'pop-blocked');
+  await card.screenshot({ path: join(SHOTS_DIR, 'credit-blocked-card.png') });
+  await app.screenshot({ path: join(SHOTS_DIR, 'credit-blocked.png') });
+  // the same card in Italian
+  await app.getByTestId('lang-switch').locator('[data-lang="it"]').click();
+  await expect(avail).toHaveText('Nessun credito disponibile — bloccato');
+  await app.screenshot({ path: join(SHOTS_DIR, 'credit-blocked-it.png') });
+  await app.getByTestId('lang-switch').locator('[data-lang="en"]').click();
 });
 
 test('overdue money is red with the oldest due date', async ({ app, feeds, e2e }) => {

@@ -3,6 +3,8 @@
 // INVITEs, click-to-dial. No SIP mocks. (Answered calls with media: telephony-media.spec.ts.)
 import { cliCalls, configure, customerToCall, expect, listCalls, registrations, ringAndCancel, test } from './support/telephony';
 import { AGENT_PASSWORD } from './support/telephony-lab';
+import { parseMessageLog } from '../test-support/sipp/sipp';
+import { trunkScenario } from '../test-support/sipp/trunk';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -258,24 +260,31 @@ test('hostile INVITEs never break the softphone: the next valid call still pops'
   expect(a.errors).toEqual([]);
 });
 
-test('click-to-dial from a phone of the customer in the pop: outgoingCall recorded, INVITE placed', async ({ agent, lab, labFeeds }) => {
+test('click-to-dial from a phone of the customer in the pop: outgoingCall recorded, INVITE placed through the trunk', async ({ agent, lab, labFeeds }) => {
   const a = await agent('1001');
   const c = customerToCall(labFeeds, lab.region, used);
   const sipp = ringAndCancel(lab, { caller: c.national, target: '1001', ringMs: 1000 });
   await expect(a.pop()).toHaveAttribute('data-customer-id', c.customer.customerId, { timeout: 5000 });
   expect((await sipp).code).toBe(0);
+  // external numbers leave through the PBX's trunk: a SIPp gateway answers there
+  const t = trunkScenario('uas-trunk-audio');
+  const gw = lab.sipp({ scenario: 'custom', scenarioFile: t.file, localPort: lab.trunkPort, extraArgs: ['-mp', String(t.mediaPort)], timeoutS: 30 });
+  await a.page.waitForTimeout(300); // SIPp binds its port
   const phone = a.page.locator(`[data-testid="dial-phone"][data-phone="${c.phone}"]`);
   await expect(phone).toBeVisible();
   await phone.click();
   const out = a.card({ direction: 'outbound' });
   await expect(out).toBeVisible();
   await expect(out).toHaveAttribute('data-customer-id', c.customer.customerId);
-  // the dev PBX routes no external numbers: 404, and the call is recorded as failed
+  await expect(out).toHaveAttribute('data-state', 'active', { timeout: 10_000 });
+  await out.getByTestId('call-hangup').click();
   await expect(out).toHaveAttribute('data-state', 'ended', { timeout: 10_000 });
-  await expect(out).toHaveAttribute('data-end-reason', 'failed');
-  await expect(out.getByTestId('call-end-reason')).toContainText('404');
+  const run = await gw;
+  expect(run.code, run.stderr.slice(-2000)).toBe(0);
+  const invite = parseMessageLog(run.messageLog).find((m) => m.direction === 'received' && m.kind === 'INVITE');
+  expect(invite?.firstLine, 'the trunk got the customer\'s number').toContain(c.phone.replace(/[^+\d]/g, ''));
   const callId = (await out.getAttribute('data-call-id'))!;
   await expect
     .poll(async () => (await listCalls(lab)).find((x) => x.callId === callId))
-    .toMatchObject({ direction: 'outbound', customerId: c.customer.customerId, outcome: 'failed' });
+    .toMatchObject({ direction: 'outbound', customerId: c.customer.customerId, outcome: 'answered' });
 });

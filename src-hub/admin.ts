@@ -43,6 +43,13 @@ export interface NewUser {
   password?: string | null;
   /** SIP extension at the PBX (digits, unique). */
   extension?: string | null;
+  /** Shown in the app; default: the user name. */
+  displayName?: string | null;
+}
+
+function checkDisplayName(d: string): void {
+  // eslint-disable-next-line no-control-regex -- control characters are what this rejects
+  if (!d.trim() || d.length > 100 || /[\u0000-\u001f]/.test(d)) throw new AdminError(`display name "${d}" must be 1-100 printable characters`);
 }
 
 const EXTENSION = /^[0-9]{2,15}$/;
@@ -70,6 +77,14 @@ export async function setUserExtension(store: Store, name: string, extension: st
   return { name, extension };
 }
 
+/** `pronto-hub user set NAME --display-name D` (`""` : back to the user name). */
+export async function setUserDisplayName(store: Store, name: string, displayName: string | null): Promise<{ name: string; displayName: string | null }> {
+  if (displayName !== null) checkDisplayName(displayName);
+  const r = await store.orm.update(users).set({ displayName }).where(eq(users.name, name)).returning({ name: users.name });
+  if (!r.length) throw new AdminError(`user "${name}" does not exist`, 404);
+  return { name, displayName };
+}
+
 /** Creates a user; returns the password when it was generated. */
 export async function addUser(store: Store, u: NewUser): Promise<{ name: string; role: Role; team: string | null; extension: string | null; generatedPassword: string | null }> {
   checkUserName(u.name);
@@ -83,12 +98,14 @@ export async function addUser(store: Store, u: NewUser): Promise<{ name: string;
   if (u.password !== undefined && u.password !== null && u.password.length < 8) throw new AdminError('password must be at least 8 characters');
   const extension = u.extension ?? null;
   if (extension !== null) checkExtension(extension);
+  const displayName = u.displayName ?? null;
+  if (displayName !== null) checkDisplayName(displayName);
   const existing = await store.orm.select({ id: users.id }).from(users).where(eq(users.name, u.name));
   if (existing.length) throw new AdminError(`user "${u.name}" already exists`, 409);
   const generated = u.password ? null : generatePassword();
   const passwordHash = await hashPassword(u.password || generated!);
   try {
-    await store.orm.insert(users).values({ name: u.name, role: role.data, team, passwordHash, extension });
+    await store.orm.insert(users).values({ name: u.name, role: role.data, team, passwordHash, extension, displayName });
   } catch (e) {
     if (isUniqueViolation(e)) {
       const taken = extension !== null && (await store.orm.select({ id: users.id }).from(users).where(eq(users.extension, extension))).length > 0;
@@ -101,8 +118,11 @@ export async function addUser(store: Store, u: NewUser): Promise<{ name: string;
   return { name: u.name, role: role.data, team, extension, generatedPassword: generated };
 }
 
-export async function listUsers(store: Store): Promise<{ name: string; role: string; team: string | null; extension: string | null }[]> {
-  return store.orm.select({ name: users.name, role: users.role, team: users.team, extension: users.extension }).from(users).orderBy(asc(users.name));
+export async function listUsers(store: Store): Promise<{ name: string; role: string; team: string | null; extension: string | null; displayName: string; disabled: boolean }[]> {
+  const rows = await store.orm
+    .select({ name: users.name, role: users.role, team: users.team, extension: users.extension, displayName: users.displayName, disabledAt: users.disabledAt })
+    .from(users).orderBy(asc(users.name));
+  return rows.map(({ displayName, disabledAt, ...u }) => ({ ...u, displayName: displayName ?? u.name, disabled: disabledAt !== null }));
 }
 
 /** Creates or replaces a team's regions. Desktops of its members resync (their scope changed). */
@@ -124,12 +144,26 @@ export async function listTeams(store: Store): Promise<{ name: string; regions: 
   return store.orm.select({ name: teams.name, regions: teams.regions }).from(teams).orderBy(asc(teams.name));
 }
 
-/** A new bearer token for an existing user (for scripts and tests). */
-export async function issueToken(store: Store, userName: string, label = 'cli'): Promise<string> {
-  const u = await store.orm.select({ id: users.id }).from(users).where(eq(users.name, userName));
+export interface TokenLifetime {
+  /** Sliding lifetime in hours (renewed while in use); absent: the token never expires. */
+  hours?: number;
+  /** "Now" in ms (tests inject a clock). */
+  now?: number;
+}
+
+/**
+ * A new bearer token for an existing user. `pronto-hub token NAME` (scripts, integrations): no
+ * expiry unless `--hours`; logins: PRONTO_HUB_TOKEN_HOURS. Revoke with `pronto-hub token revoke`.
+ */
+export async function issueToken(store: Store, userName: string, label = 'cli', life: TokenLifetime = {}): Promise<string> {
+  const u = await store.orm.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.name, userName));
   if (!u.length) throw new AdminError(`user "${userName}" does not exist`, 404);
+  if (u[0]!.disabledAt !== null) throw new AdminError(`user "${userName}" is disabled (pronto-hub user enable ${userName})`, 403);
+  if (life.hours !== undefined && !(life.hours > 0 && life.hours <= 24 * 366)) throw new AdminError(`token lifetime must be more than 0 and at most ${24 * 366} hours`);
   const token = generateToken();
-  await store.orm.insert(tokens).values({ tokenHash: hashToken(token), userId: u[0]!.id, label });
+  const ttlSeconds = life.hours === undefined ? null : Math.round(life.hours * 3600);
+  const expiresAt = ttlSeconds === null ? null : new Date((life.now ?? Date.now()) + ttlSeconds * 1000).toISOString();
+  await store.orm.insert(tokens).values({ tokenHash: hashToken(token), userId: u[0]!.id, label, ttlSeconds, expiresAt });
   return token;
 }
 
@@ -153,32 +187,125 @@ export async function issueDisplayToken(store: Store, name: string, team: string
   return token;
 }
 
-export async function login(store: Store, name: string, password: string): Promise<{ token: string; role: Role; team: string | null } | null> {
-  const rows = await store.query<{ password_hash: string; role: Role; team: string | null }>(
-    'SELECT password_hash, role, team FROM users WHERE name = $1', [name]);
+export interface LoginUser {
+  token: string;
+  role: Role;
+  team: string | null;
+  regions: string[];
+  displayName: string;
+  extension: string | null;
+  /** ISO instant the token expires unless used. */
+  expiresAt: string;
+}
+
+/**
+ * Name + password → a token living `hours` (sliding). 'wrong': unknown name or wrong password
+ * (the same answer, the same time); 'disabled': right password of a disabled account (said only
+ * to someone who knows the password).
+ */
+export async function login(store: Store, name: string, password: string, life: { hours: number; now?: number } = { hours: 10 }): Promise<LoginUser | 'wrong' | 'disabled'> {
+  const rows = await store.query<{ id: number; password_hash: string; role: Role; team: string | null; regions: string[] | null; display_name: string | null; extension: string | null; disabled_at: unknown }>(
+    `SELECT u.id, u.password_hash, u.role, u.team, t.regions, u.display_name, u.extension, u.disabled_at
+     FROM users u LEFT JOIN teams t ON t.name = u.team WHERE u.name = $1`, [name]);
   const u = rows[0];
   const ok = await verifyPassword(password, u?.password_hash ?? null);
-  if (!ok || !u) return null;
-  const token = await issueToken(store, name, 'login');
-  return { token, role: u.role, team: u.team };
+  if (!ok || !u) return 'wrong';
+  if (u.disabled_at !== null) return 'disabled';
+  const now = life.now ?? Date.now();
+  // forget this user's tokens that expired long ago (the table would only grow)
+  await store.query(`DELETE FROM tokens WHERE user_id = $1 AND expires_at < $2::timestamptz - interval '30 days'`, [u.id, new Date(now).toISOString()]);
+  const token = await issueToken(store, name, 'login', { hours: life.hours, now });
+  return {
+    token, role: u.role, team: u.team, regions: u.regions ?? [], displayName: u.display_name ?? name, extension: u.extension,
+    expiresAt: new Date(now + Math.round(life.hours * 3600) * 1000).toISOString(),
+  };
 }
 
 export async function revokeToken(store: Store, token: string): Promise<void> {
   await store.query('DELETE FROM tokens WHERE token_hash = $1', [hashToken(token)]);
 }
 
-/** The user behind a bearer token, with the regions of their team; null when unknown. */
-export async function authenticate(store: Store, token: string): Promise<AuthUser | null> {
-  if (!token.startsWith('pht_') || token.length > 100) return null;
-  const rows = await store.query<{ id: number; name: string; role: Role; team: string | null; regions: string[] | null; scope: string | null }>(
-    `SELECT u.id, u.name, u.role, u.team, t.regions, k.scope
-     FROM tokens k JOIN users u ON u.id = k.user_id LEFT JOIN teams t ON t.name = u.team
-     WHERE k.token_hash = $1`,
-    [hashToken(token)],
-    { prepare: true },
-  );
+/** `pronto-hub token revoke --user NAME`: every token of the user (logins, CLI, display); returns how many. */
+export async function revokeUserTokens(store: Store, name: string): Promise<number> {
+  const u = await store.query<{ id: number }>('SELECT id FROM users WHERE name = $1', [name]);
+  if (!u.length) throw new AdminError(`user "${name}" does not exist`, 404);
+  const r = await store.query<{ token_hash: string }>('DELETE FROM tokens WHERE user_id = $1 RETURNING token_hash', [u[0]!.id]);
+  return r.length;
+}
+
+/**
+ * `pronto-hub user disable NAME`: no more logins (403 user_disabled) and every token of the user
+ * stops working at once (deleted, and refused by authenticate even if one were issued meanwhile).
+ * SIP credentials already handed out stay valid until they expire (at most
+ * PRONTO_HUB_SIP_CREDENTIAL_HOURS): the PBX checks them without asking the hub.
+ */
+export async function setUserDisabled(store: Store, name: string, disabled: boolean): Promise<{ name: string; disabled: boolean; tokensRevoked: number }> {
+  const r = await store.query<{ id: number }>(
+    `UPDATE users SET disabled_at = CASE WHEN $2::boolean THEN coalesce(disabled_at, now()) END WHERE name = $1 RETURNING id`, [name, disabled]);
+  if (!r.length) throw new AdminError(`user "${name}" does not exist`, 404);
+  const revoked = disabled ? await revokeUserTokens(store, name) : 0;
+  await store.query("SELECT pg_notify('pronto_pbx_config', $1)", [name]);
+  return { name, disabled, tokensRevoked: revoked };
+}
+
+/** `pronto-hub user password NAME`: a new password; the user's tokens are revoked (sign in again) and their lockout cleared. */
+export async function setUserPassword(store: Store, name: string, password: string): Promise<{ name: string; tokensRevoked: number }> {
+  if (password.length < 8) throw new AdminError('password must be at least 8 characters');
+  if (password.length > 1000) throw new AdminError('password must be at most 1000 characters');
+  const hash = await hashPassword(password);
+  const r = await store.query<{ id: number }>('UPDATE users SET password_hash = $2 WHERE name = $1 RETURNING id', [name, hash]);
+  if (!r.length) throw new AdminError(`user "${name}" does not exist`, 404);
+  const revoked = await revokeUserTokens(store, name);
+  await store.query('DELETE FROM login_failures WHERE name = $1', [name]);
+  return { name, tokensRevoked: revoked };
+}
+
+/** What a bearer token is worth now. */
+export type TokenCheck =
+  | { ok: true; user: AuthUser; displayName: string; extension: string | null; expiresAt: string | null }
+  | { ok: false; error: 'unknown' | 'token_expired' | 'user_disabled' };
+
+// One prepared statement per request: the token's user and team, and — at most once a minute per
+// token, so pulls stay fast — the sliding renewal and last_used_at in the same round trip. The
+// SELECT sees the row as it was before the UPDATE (so an expired token is reported expired).
+// $1 token hash, $2 now.
+const CHECK_TOKEN = `
+  WITH touch AS (
+    UPDATE tokens SET last_used_at = $2::timestamptz,
+           expires_at = CASE WHEN ttl_seconds IS NULL THEN NULL ELSE $2::timestamptz + ttl_seconds * interval '1 second' END
+    WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > $2::timestamptz)
+      AND (last_used_at IS NULL OR last_used_at <= $2::timestamptz - interval '60 seconds')
+    RETURNING expires_at
+  )
+  SELECT u.id, u.name, u.role, u.team, t.regions, k.scope, u.display_name, u.extension, u.disabled_at,
+         k.expires_at AS was_expiring, k.expires_at <= $2::timestamptz AS expired, (SELECT expires_at FROM touch) AS renewed
+  FROM tokens k JOIN users u ON u.id = k.user_id LEFT JOIN teams t ON t.name = u.team
+  WHERE k.token_hash = $1`;
+
+export async function checkToken(store: Store, token: string, nowMs = Date.now()): Promise<TokenCheck> {
+  if (!token.startsWith('pht_') || token.length > 100) return { ok: false, error: 'unknown' };
+  const rows = await store.query<{
+    id: number; name: string; role: Role; team: string | null; regions: string[] | null; scope: string | null; display_name: string | null;
+    extension: string | null; disabled_at: unknown; was_expiring: string | Date | null; expired: boolean | null; renewed: string | Date | null;
+  }>(CHECK_TOKEN, [hashToken(token), new Date(nowMs).toISOString()], { prepare: true });
   const r = rows[0];
-  return r ? { id: r.id, name: r.name, role: r.role, team: r.team, regions: r.regions ?? [], ...(r.scope === 'display' ? { display: true } : {}) } : null;
+  if (!r) return { ok: false, error: 'unknown' };
+  if (r.expired) return { ok: false, error: 'token_expired' };
+  if (r.disabled_at !== null) return { ok: false, error: 'user_disabled' };
+  const exp = r.renewed ?? r.was_expiring;
+  return {
+    ok: true,
+    user: { id: r.id, name: r.name, role: r.role, team: r.team, regions: r.regions ?? [], ...(r.scope === 'display' ? { display: true } : {}) },
+    displayName: r.display_name ?? r.name,
+    extension: r.extension,
+    expiresAt: exp === null ? null : new Date(exp).toISOString(),
+  };
+}
+
+/** The user behind a bearer token, with the regions of their team; null when unknown, expired or disabled. */
+export async function authenticate(store: Store, token: string, nowMs = Date.now()): Promise<AuthUser | null> {
+  const r = await checkToken(store, token, nowMs);
+  return r.ok ? r.user : null;
 }
 
 const hubIds = new WeakMap<Store, Promise<string>>();

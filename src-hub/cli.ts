@@ -4,9 +4,10 @@
 //   pronto-hub import SOURCE FILE [--full] [STORE]        SOURCE: customers|products|purchases|accounts|credit
 //   pronto-hub user add --name N --role agent|supervisor|admin [--team T] [--password P] [--extension X] [STORE]
 //   pronto-hub user set NAME --extension X [STORE]
+//   pronto-hub user disable|enable NAME | user password NAME [--password-file F] [STORE]
 //   pronto-hub queue set --name Q --number N --team T [--strategy ring-all|longest-idle] [--ring-seconds S] … | queue list
 //   pronto-hub break-reasons set FILE.json | break-reasons list [STORE]
-//   pronto-hub token NAME [STORE]
+//   pronto-hub token NAME [--hours H] [STORE] | token revoke --user NAME [STORE]
 //   pronto-hub team set --name T --regions R1,R2 [STORE]
 //   pronto-hub dispositions set FILE.json | dispositions list [STORE]
 //   pronto-hub train-offers [STORE]
@@ -17,7 +18,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FEED_KINDS, type FeedKind } from '../src-shared/feeds/spec';
 import { openStore, DataDirBusyError, type Store } from './db/store';
-import { AdminError, addUser, issueDisplayToken, issueToken, setTeam, setUserExtension } from './admin';
+import { AdminError, addUser, issueDisplayToken, issueToken, revokeUserTokens, setTeam, setUserDisabled, setUserDisplayName, setUserExtension, setUserPassword } from './admin';
+import { sipOptionsOf } from './auth/sip';
+import { readSecret, SecretInputError, SECRET_ON_COMMAND_LINE } from './auth/secret-input';
 import { listBreakReasons, listQueues, setBreakReasons, setQueue } from './agents/queues';
 import { PbxLink } from './pbx/link';
 import { AGENT_COLUMNS, agentReport, INTERVALS, QUEUE_COLUMNS, queueReport, toCsv, type Interval } from './stats/reports';
@@ -36,16 +39,22 @@ export { DEFAULT_PORT };
 
 const USAGE = `usage: pronto-hub COMMAND [options]
 
-  serve [--port P] [--host H] [--pbx-evapi HOST:PORT]
+  serve [--port P] [--host H] [--pbx-evapi HOST:PORT] [--sip-server wss://… --autheph-secret-file F]
                                            run the hub (default ${DEFAULT_PORT}, 127.0.0.1); with a PBX event
                                            link: agent states and queues to the PBX, queue events from it;
         [--tls-cert F --tls-key F] [--trust-proxy ADDRS]   HTTPS/WSS; proxies to believe (src-hub/README.md)
   import SOURCE FILE [--full]              import a feed (CSV, or NDJSON for *.ndjson/*.jsonl);
                                            SOURCE: ${FEED_KINDS.join('|')}; --full deletes rows missing from FILE
-  user add --name N --role R [--team T] [--password P] [--extension X]
+  user add --name N --role R [--team T] [--password-file F | --password-stdin] [--extension X] [--display-name D]
                                            R: agent|supervisor|admin; prints the password when generated;
-                                           X: the user's SIP extension at the PBX
-  user set NAME --extension X              change (or with "" remove) a user's SIP extension
+                                           X: the user's SIP extension at the PBX; F: a file holding the
+                                           password ("-": stdin); --password P still works but shows it in ps
+  user set NAME --extension X | --display-name D
+                                           change (or with "" remove) a user's SIP extension / display name
+  user disable NAME                        no more logins; every token of the user stops working at once
+  user enable NAME                         undo user disable
+  user password NAME [--password-file F]   set a new password (from F, else the first line of stdin);
+                                           revokes the user's tokens
   queue set --name Q --number N --team T [--strategy ring-all|longest-idle] [--ring-seconds 15]
             [--max-wait-seconds 120] [--sl-seconds 20] [--short-abandon-seconds 5] [--wrap-up-seconds 60]
             [--wrap-up-policy available|stay] [--ring-no-answer none|break]
@@ -53,7 +62,9 @@ const USAGE = `usage: pronto-hub COMMAND [options]
   queue list                               print the queues
   break-reasons set FILE.json              replace the break reasons ([{code,labelEn,labelIt}])
   break-reasons list                       print the break reasons (retired ones marked)
-  token NAME                               print a new bearer token for user NAME
+  token NAME [--hours H]                   print a new bearer token for user NAME (no expiry unless --hours:
+                                           then it lasts H hours, renewed while in use)
+  token revoke --user NAME                 revoke every token of user NAME (logins, scripts, displays)
   token --display NAME [--team T]          a wallboard's read-only token (live statistics of team T, or all)
   report queues|agents --from ISO --to ISO [--interval 15m|1h|1d] [--csv]
                                            historical figures (JSON lines, or CSV), the live view's definitions
@@ -85,6 +96,13 @@ const OPTIONS = {
   role: { type: 'string' },
   team: { type: 'string' },
   password: { type: 'string' },
+  'password-file': { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  'display-name': { type: 'string' },
+  user: { type: 'string' },
+  hours: { type: 'string' },
+  'sip-server': { type: 'string' },
+  'autheph-secret-file': { type: 'string' },
   regions: { type: 'string' },
   full: { type: 'boolean' },
   all: { type: 'boolean' },
@@ -119,6 +137,8 @@ export interface CliIo {
   untilStopped?: () => Promise<void>;
   /** serve: called with the listening URL (tests). */
   onListening?: (url: string) => void;
+  /** All of standard input (passwords given on stdin); default: process.stdin. */
+  stdin?: () => Promise<string>;
 }
 
 class UsageError extends Error {}
@@ -184,7 +204,8 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
         const s = await open();
         const snapDir = snapshotDir(config, storeOptions(values, config));
         const net = hubHttpOptions(config); // TLS, trusted proxies, feed size limit
-        const app = await buildHub({ store: s, snapshotDir: snapDir, ...net });
+        const sip = sipOptionsOf(config, err); // SIP provisioning at login (issue 20); none without a SIP server
+        const app = await buildHub({ store: s, snapshotDir: snapDir, ...net, sip, tokenHours: config.tokenHours });
         // PRONTO_HUB_SNAPSHOTS=0: snapshots only when built by hand (snapshot build, or the admin route)
         const refresher = config.snapshots ? startSnapshotRefresher(s, snapDir, { log: err }) : null;
         await app.listen({ port, host });
@@ -219,16 +240,45 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
       }
       case 'user': {
         if (rest[0] === 'set') {
-          if (rest.length !== 2 || values.extension === undefined) throw new UsageError('usage: pronto-hub user set NAME --extension X');
+          if (rest.length !== 2 || (values.extension === undefined && values['display-name'] === undefined)) throw new UsageError('usage: pronto-hub user set NAME --extension X | --display-name D');
           const s = await open();
-          const r = await setUserExtension(s, rest[1]!, values.extension === '' ? null : values.extension);
-          out(`user ${r.name}: extension ${r.extension ?? '(none)'}`);
+          if (values.extension !== undefined) {
+            const r = await setUserExtension(s, rest[1]!, values.extension === '' ? null : values.extension);
+            out(`user ${r.name}: extension ${r.extension ?? '(none)'}`);
+          }
+          if (values['display-name'] !== undefined) {
+            const r = await setUserDisplayName(s, rest[1]!, values['display-name'] === '' ? null : values['display-name']);
+            out(`user ${r.name}: display name ${r.displayName ?? '(the user name)'}`);
+          }
           return 0;
         }
-        if (rest[0] !== 'add' || rest.length !== 1) throw new UsageError('usage: pronto-hub user add --name N --role agent|supervisor|admin [--team T] [--password P] [--extension X] | user set NAME --extension X');
+        if (rest[0] === 'disable' || rest[0] === 'enable') {
+          if (rest.length !== 2) throw new UsageError(`usage: pronto-hub user ${rest[0]} NAME`);
+          const s = await open();
+          const r = await setUserDisabled(s, rest[1]!, rest[0] === 'disable');
+          out(r.disabled ? `user ${r.name} disabled (${r.tokensRevoked} token${r.tokensRevoked === 1 ? '' : 's'} revoked)` : `user ${r.name} enabled`);
+          return 0;
+        }
+        if (rest[0] === 'password') {
+          if (rest.length !== 2) throw new UsageError('usage: pronto-hub user password NAME [--password-file FILE]   (else the password is read from stdin)');
+          if (values.password !== undefined) err(SECRET_ON_COMMAND_LINE('--password'));
+          const password = values.password ?? (await readSecret(values['password-file'] ?? '-', io.stdin));
+          const s = await open();
+          const r = await setUserPassword(s, rest[1]!, password);
+          out(`user ${r.name}: password changed (${r.tokensRevoked} token${r.tokensRevoked === 1 ? '' : 's'} revoked)`);
+          return 0;
+        }
+        if (rest[0] !== 'add' || rest.length !== 1) throw new UsageError('usage: pronto-hub user add --name N --role agent|supervisor|admin [--team T] [--password-file F] [--extension X] | user set NAME --extension X | user disable|enable|password NAME');
         if (!values.name || !values.role) throw new UsageError('user add needs --name and --role');
+        const sources = [values.password !== undefined, values['password-file'] !== undefined, values['password-stdin'] === true].filter(Boolean).length;
+        if (sources > 1) throw new UsageError('give the password one way: --password-file F, --password-stdin or --password P');
+        // --password stays (scripts use it) but other users see it in ps: say so
+        if (values.password !== undefined) err(SECRET_ON_COMMAND_LINE('--password'));
+        const password = values['password-file'] !== undefined || values['password-stdin']
+          ? await readSecret(values['password-stdin'] ? '-' : values['password-file']!, io.stdin)
+          : values.password ?? null;
         const s = await open();
-        const r = await addUser(s, { name: values.name, role: values.role, team: values.team ?? null, password: values.password ?? null, extension: values.extension ?? null });
+        const r = await addUser(s, { name: values.name, role: values.role, team: values.team ?? null, password, extension: values.extension ?? null, displayName: values['display-name'] ?? null });
         out(`user ${r.name} (${r.role}${r.team ? `, team ${r.team}` : ''}${r.extension ? `, extension ${r.extension}` : ''}) added`);
         if (r.generatedPassword) out(`password: ${r.generatedPassword}`);
         return 0;
@@ -304,10 +354,22 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
           out(await issueDisplayToken(s, values.display, values.team ?? null));
           return 0;
         }
+        if (rest[0] === 'revoke') {
+          if (rest.length !== 1 || !values.user) throw new UsageError('usage: pronto-hub token revoke --user NAME');
+          const s = await open();
+          const n = await revokeUserTokens(s, values.user);
+          out(`${n} token${n === 1 ? '' : 's'} of ${values.user} revoked`);
+          return 0;
+        }
         const [name] = rest;
-        if (!name || rest.length !== 1) throw new UsageError('usage: pronto-hub token NAME');
+        if (!name || rest.length !== 1) throw new UsageError('usage: pronto-hub token NAME [--hours H] | token revoke --user NAME');
+        let hours: number | undefined;
+        if (values.hours !== undefined) {
+          hours = Number(values.hours);
+          if (!(hours > 0)) throw new UsageError(`--hours: "${values.hours}" is not a positive number of hours`);
+        }
         const s = await open();
-        out(await issueToken(s, name));
+        out(await issueToken(s, name, 'cli', { hours }));
         return 0;
       }
       case 'team': {
@@ -372,7 +434,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
       err(`pronto-hub: ${e.message}`);
       return 2;
     }
-    if (e instanceof AdminError || e instanceof DataDirBusyError || e instanceof ConfigError) {
+    if (e instanceof AdminError || e instanceof DataDirBusyError || e instanceof ConfigError || e instanceof SecretInputError) {
       err(`pronto-hub: ${e.message}`);
       return 1;
     }

@@ -80,6 +80,30 @@ export const HUB_CONFIG = defineConfig({
     env: 'PRONTO_HUB_TRUST_PROXY', flag: 'trust-proxy', schema: proxyList,
     description: 'serve: reverse proxies (addresses or CIDRs, comma-separated) whose `X-Forwarded-For`/`-Proto` are believed; none: ignored.',
   },
+  tokenHours: {
+    env: 'PRONTO_HUB_TOKEN_HOURS', default: '10', schema: wholeNumber(1, 8784),
+    description: 'serve: lifetime of a login token (hours, a shift); renewed while in use, then 401 `token_expired`.',
+  },
+  sipServer: {
+    env: 'PRONTO_HUB_SIP_SERVER', flag: 'sip-server', schema: z.string().regex(/^wss?:\/\/[^\s/]+/, 'must be a wss:// URL (ws:// only for a PBX on this machine)'),
+    description: 'serve: the PBX (SIP over WebSocket) the agents\' softphones register with, given out at login; none: no SIP settings given out.',
+  },
+  sipDomain: {
+    env: 'PRONTO_HUB_SIP_DOMAIN', schema: text, defaultText: 'the host of the SIP server',
+    description: 'serve: SIP domain of the agents\' addresses (`sip:EXTENSION@DOMAIN`).',
+  },
+  sipRealm: {
+    env: 'PRONTO_HUB_SIP_REALM', schema: text, defaultText: 'the SIP domain',
+    description: 'serve: digest realm of the PBX.',
+  },
+  authephSecretFile: {
+    env: 'PRONTO_HUB_AUTHEPH_SECRET_FILE', flag: 'autheph-secret-file', schema: text,
+    description: 'serve: file holding the secret shared with the PBX (Kamailio auth_ephemeral) that signs the SIP credentials; needed with a SIP server.',
+  },
+  sipCredentialHours: {
+    env: 'PRONTO_HUB_SIP_CREDENTIAL_HOURS', default: '10', schema: wholeNumber(1, 168),
+    description: 'serve: how long a SIP credential is valid (hours); the desktop renews it with `GET /v1/me/sip`.',
+  },
 });
 
 export type HubConfig = ConfigOf<typeof HUB_CONFIG>;

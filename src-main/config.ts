@@ -2,6 +2,7 @@
 // its variable, flag, default and meaning, read once at start-up by `loadDesktopConfig` and handed
 // down as options. The only place in src-main that reads PRONTO_* variables (a lint rule and a test
 // hold that); the README's "Configuration" table is checked against it by config.test.ts.
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -126,4 +127,43 @@ export function defaultUserDataDir(env: NodeJS.ProcessEnv = process.env): string
 /** The data dir: --data-dir, else PRONTO_DATA_DIR, else the host's default (Electron's userData). */
 export function dataDirOf(config: DesktopConfig, fallback: () => string = defaultUserDataDir): string {
   return config.dataDir ?? fallback();
+}
+
+/**
+ * The installer's presets (issue 20): `pronto.conf` beside the app and in the data dir, lines of
+ * `VARIABLE=value` (`#` comments), e.g. `PRONTO_HUB_URL=https://hub.example.com` so agents type
+ * only their name and password. The same keys as the environment, which beats them; the data
+ * dir's file beats the app's. Unknown keys are an error, like a mistyped flag.
+ */
+export const PRESET_FILE = 'pronto.conf';
+
+export function readPresets(dirs: readonly string[]): Record<string, string> {
+  const known = new Set(Object.values(DESKTOP_CONFIG).map((k) => k.env));
+  const out: Record<string, string> = {};
+  for (const dir of dirs) {
+    const file = join(dir, PRESET_FILE);
+    if (!existsSync(file)) continue;
+    readFileSync(file, 'utf8').split(/\r?\n/).forEach((raw, i) => {
+      const line = raw.trim();
+      if (!line || line.startsWith('#')) return;
+      const m = /^([A-Z0-9_]+)\s*=\s*(.*)$/.exec(line);
+      if (!m || !known.has(m[1]!)) throw new ConfigError(`${file}:${i + 1}: not a known PRONTO_* setting: "${line.slice(0, 80)}"`);
+      out[m[1]!] = m[2]!.replace(/^(["'])(.*)\1$/, '$2');
+    });
+  }
+  return out;
+}
+
+/** loadDesktopConfig with the presets of `appDir` (null: none) and of the data dir under them. */
+export function loadDesktopConfigWithPresets(
+  flags: Record<string, unknown>, env: NodeJS.ProcessEnv, appDir: string | null, fallbackDataDir: () => string = defaultUserDataDir,
+): DesktopConfig {
+  const beside = appDir ? readPresets([appDir]) : {};
+  const dataDir = dataDirOf(loadDesktopConfig(flags, { ...beside, ...present(env) }), fallbackDataDir);
+  return loadDesktopConfig(flags, { ...beside, ...readPresets([dataDir]), ...present(env) });
+}
+
+/** The variables that are set (an empty one does not hide a preset). */
+function present(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
 }

@@ -8,6 +8,9 @@ import { ensureDemoData, type DemoInfo } from './services/demo';
 import { createSync, hubConfigOf } from './services/sync/runtime';
 import { startCheckpointer } from './db/checkpointer';
 import { startCallWriter } from './services/call-writer';
+import { SessionService, memoryVault, type TokenVault } from './services/session/service';
+import { deskSessionHost } from './services/session/desk';
+import { syncTuningOf } from './config';
 
 export interface DesktopOptions {
   config: DesktopConfig;
@@ -16,6 +19,8 @@ export interface DesktopOptions {
   /** The store's migrations (Electron: inside the app; default: the repository's). */
   migrationsDir?: string;
   platform?: Partial<PlatformHooks>;
+  /** Where a signed-in agent's token is kept (Electron: safeStorage); default: this process's memory. */
+  tokenVault?: TokenVault;
   log: (line: string) => void;
 }
 
@@ -33,8 +38,10 @@ export interface Desktop {
 export async function startDesktop(opts: DesktopOptions): Promise<Desktop> {
   const { config, log } = opts;
   const store = openStore(opts.dataDir, { migrationsDir: opts.migrationsDir ?? config.migrationsDir });
-  const hub = hubConfigOf(config);
-  const demo = await ensureDemoData(store, { hubConfigured: hub !== null });
+  // a hub address without a token (an installer's preset): the agent signs in (services/session)
+  const presetHubUrl = config.hubUrl && !config.hubToken ? config.hubUrl : null;
+  const hub = presetHubUrl ? null : hubConfigOf(config);
+  const demo = await ensureDemoData(store, { hubConfigured: hub !== null || presetHubUrl !== null });
   // the workers start from source, or in Electron from its bundle (useBundledWorkers)
   const sync = hub ? createSync(store, hub, log, { thread: config.syncThread }) : null;
   const checkpointer = startCheckpointer(store, { log, enabled: config.checkpointThread });
@@ -46,13 +53,28 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop> {
   sync?.bind(api);
   sync?.client.start();
   void api.agentState.refreshFromHub(); // the hub's break reasons and this agent's state, also before the live socket is up
+  const desk = deskSessionHost({ store, api, log, syncThread: config.syncThread, tuning: syncTuningOf(config) });
+  const session = new SessionService({
+    host: desk, vault: opts.tokenVault ?? memoryVault(), presetHubUrl, envToken: hub !== null,
+    allowPlaintext: config.allowPlaintext, region: config.region,
+  });
+  api.session = session;
+  // the hub refused the token (expired, revoked): the session ends, the agent is asked to sign in again
+  api.onEvent((event, payload) => {
+    if (event === 'syncStatus') session.syncRefused((payload as { error: string | null }).error);
+  });
+  await session.start();
   return {
     store, api, demo,
-    wake: () => sync?.client.wake(),
+    wake: () => {
+      sync?.client.wake();
+      desk.wake(); // a signed-in agent's sync
+    },
     stop: async () => {
+      session.close();
       api.supervisor.close(); // the live statistics socket, if a Queues view had it open
       await api.agentState.close(); // recorded as offline (in the outbox for the hub) before the store closes
-      await Promise.all([sync?.client.stop(), callWriter.stop().then(() => checkpointer.stop())]);
+      await Promise.all([sync?.client.stop(), desk.stop(), callWriter.stop().then(() => checkpointer.stop())]);
       store.close();
     },
   };

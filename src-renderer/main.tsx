@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/App';
+import { Root } from './app/App';
 import { followCallCases } from './cases/callCases';
 import { followCallPops } from './pop/callPops';
 import { callEvents } from './telephony/callEvents';
@@ -17,6 +17,6 @@ const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <Root />
   </StrictMode>,
 );

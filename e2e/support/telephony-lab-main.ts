@@ -8,7 +8,7 @@ import type { SippOptions } from '../../test-support/sipp/sipp';
 const out = (msg: unknown) => process.stdout.write(JSON.stringify(msg) + '\n');
 
 async function main(): Promise<void> {
-  const opts = JSON.parse(process.env.PRONTO_TEL_LAB_OPTS ?? '{}') as { customers?: number; seed?: number; dataDir?: string; user?: string };
+  const opts = JSON.parse(process.env.PRONTO_TEL_LAB_OPTS ?? '{}') as { customers?: number; seed?: number; dataDir?: string; user?: string; agents?: number };
   let lab: TelephonyLab;
   try {
     lab = await startLocalLab({ ...opts, log: (line) => out({ log: line }) });
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     out({ fatal: (err as Error).stack ?? String(err) });
     process.exit(1);
   }
-  const { chromiumPath: _c, sipp: _s, udp: _u, pbx: _p, api: _a, cli: _l, stop: _t, ...info } = lab;
+  const { chromiumPath: _c, sipp: _s, udp: _u, pbx: _p, api: _a, cli: _l, stop: _t, bridgeCalls: _b, captureStart: _cs, captureStop: _ct, ...info } = lab;
   out({ ready: info });
 
   let stopping: Promise<void> | null = null;
@@ -52,6 +52,15 @@ async function main(): Promise<void> {
       }
       case 'cli':
         void reply(lab.cli(msg.args as string[]));
+        break;
+      case 'bridge':
+        void reply(lab.bridgeCalls());
+        break;
+      case 'capture-start':
+        void reply(lab.captureStart(msg.args as number[]));
+        break;
+      case 'capture-stop':
+        void reply(lab.captureStop(msg.args as number[]));
         break;
       case 'stop':
         void stop();

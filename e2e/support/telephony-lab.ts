@@ -19,7 +19,10 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startPbx, type PbxHandle } from '../../test-support/pbx/pbx-process';
+import { freeUdpPort, startPbx, type PbxHandle } from '../../test-support/pbx/pbx-process';
+import { startCapture, type Capture } from '../../test-support/media/rtp-capture';
+import { pbxDataWithAgents } from '../../test-support/pbx/pbx-data';
+import { summarize, type CaptureSummary } from '../../test-support/media/rtp-analysis';
 import { runSipp, type SippOptions, type SippResult } from '../../test-support/sipp/sipp';
 import { api, CLI, REPO_ROOT, runCli, startServe, type ServeHandle } from './server';
 
@@ -41,6 +44,8 @@ export interface LabOptions {
   user?: string;
   /** Extra log line sink (progress). */
   log?: (line: string) => void;
+  /** PBX users 1001…(1000+agents) (the dev data has ten). Default 10. */
+  agents?: number;
 }
 
 export interface LabInfo {
@@ -53,6 +58,12 @@ export interface LabInfo {
   region: string;
   customers: number;
   netns: string | null;
+  /** The PBX's trunk gateway (TRUNK_GW): a SIPp UAS listening here gets the agents' external calls. */
+  trunkPort: number;
+  /** Whether the PBX runs with its media bridge (rtpengine). */
+  mediaBridge: boolean;
+  /** pid of the bridge (rtpengine), 0 without one: its CPU is read from /proc. */
+  mediaPid: number;
 }
 
 export interface TelephonyLab extends LabInfo {
@@ -62,6 +73,12 @@ export interface TelephonyLab extends LabInfo {
   /** Raw UDP datagrams to the PBX's SIP port, from 127.0.0.1 (the trusted trunk). */
   udp(datagrams: string[]): Promise<void>;
   pbx(cmd: 'kill9' | 'restart' | 'dump' | 'logs'): Promise<string>;
+  /** Call ids of the media sessions the bridge holds now. */
+  bridgeCalls(): Promise<string[]>;
+  /** Capture RTP sent to these (trunk media) ports on `lo` until captureStop. One at a time. */
+  captureStart(ports: number[]): Promise<void>;
+  /** What reached each of `ports` since captureStart (packets, level, events, loss, jitter). */
+  captureStop(ports: number[]): Promise<CaptureSummary[]>;
   api<T>(method: string, input: unknown): Promise<T>;
   /** `pronto <args>` against the lab's store; stdout. */
   cli(args: string[]): Promise<string>;
@@ -133,15 +150,21 @@ export async function startLocalLab(opts: LabOptions = {}): Promise<TelephonyLab
       log('importing…');
       await runCli(['import', '--data-dir', dataDir, ...files], { timeoutMs: 60 * 60_000 });
     }
-    log('starting Kamailio…');
-    pbx = await startPbx();
+    log('starting Kamailio and its media bridge…');
+    const trunkPort = await freeUdpPort();
+    const agents = opts.agents ?? 10;
+    pbx = await startPbx({ trunkGw: `sip:127.0.0.1:${trunkPort}`, ...(agents > 10 ? { dataDir: pbxDataWithAgents(agents) } : {}) });
     const user = opts.user ?? '1001';
     log('starting the web host…');
     server = await startServe(dataDir, { env: sipEnv(pbx.wsUrl, user), timeoutMs: 180_000 });
     const status = await api<{ region: string; customers: number }>(server.url, 'status', {});
     const p = pbx;
     const s = server;
+    let capture: Capture | null = null;
     return {
+      trunkPort,
+      mediaBridge: p.media !== null,
+      mediaPid: p.media?.pid ?? 0,
       url: s.url,
       wsUrl: p.wsUrl,
       udpPort: p.udpPort,
@@ -164,6 +187,18 @@ export async function startLocalLab(opts: LabOptions = {}): Promise<TelephonyLab
       api: (method, input) => api(s.url, method, input),
       cli: (args) => cliOut([...args, '--data-dir', dataDir]),
       hostLog: () => s.output(),
+      bridgeCalls: async () => (p.media ? p.media.calls() : []),
+      async captureStart(ports) {
+        if (capture) throw new Error('a capture is running already');
+        capture = await startCapture({ ports });
+      },
+      async captureStop(ports) {
+        if (!capture) throw new Error('no capture running');
+        const c = capture;
+        capture = null;
+        const packets = await c.stop();
+        return ports.map((port) => summarize(packets, port));
+      },
       async stop() {
         await cleanup();
       },
@@ -207,7 +242,7 @@ export async function startNetnsLab(opts: LabOptions = {}): Promise<TelephonyLab
     const c = spawn('nsenter', [`--net=${nsPath}`, process.execPath, join(REPO_ROOT, 'bin/run-ts.mjs'), join(REPO_ROOT, 'e2e/support/telephony-lab-main.ts')], {
       cwd: REPO_ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, PRONTO_TEL_LAB_OPTS: JSON.stringify({ customers: opts.customers, seed: opts.seed, dataDir: opts.dataDir, user: opts.user }) },
+      env: { ...process.env, PRONTO_TEL_LAB_OPTS: JSON.stringify({ customers: opts.customers, seed: opts.seed, dataDir: opts.dataDir, user: opts.user, agents: opts.agents }) },
     });
     child = c;
     let stderr = '';
@@ -282,6 +317,9 @@ export async function startNetnsLab(opts: LabOptions = {}): Promise<TelephonyLab
       api: <T>(method: string, input: unknown) => rpc<T>('api', { method, input }),
       cli: (args) => rpc<string>('cli', args, 180_000),
       hostLog: () => '',
+      bridgeCalls: () => rpc<string[]>('bridge'),
+      captureStart: (ports) => rpc<void>('capture-start', ports),
+      captureStop: (ports) => rpc<CaptureSummary[]>('capture-stop', ports),
       async stop() {
         if (stopped) return;
         stopped = true;

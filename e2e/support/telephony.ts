@@ -2,30 +2,19 @@
 // web host, in a network namespace when possible), a Chromium with fake media, and agents
 // (one browser context each) registered as 1001…1010.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, test as base, expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { callRow, type SippResult } from '../../test-support/sipp/sipp';
 import { loadFeeds, nationalFormat, pickSingle, type Feeds, type SinglePick } from './data';
 import { AGENT_PASSWORD, startLab, type TelephonyLab } from './telephony-lab';
-import { CHROMIUM_BASE_ARGS } from './chromium';
+import { CHROMIUM_MEDIA_ARGS } from './chromium';
 
 export { expect, callRow };
 
-/** Screenshots of the telephony specs (kept across runs). */
-export const SHOTS_DIR = process.env.PRONTO_SHOTS_DIR ?? join(tmpdir(), 'pronto-telephony-shots');
+export { SHOTS_DIR } from './shots';
+import { SHOTS_DIR } from './shots';
 
-export const CHROMIUM_ARGS = [
-  ...CHROMIUM_BASE_ARGS,
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--autoplay-policy=no-user-gesture-required',
-  // several agents in one browser: none of them may be throttled as a background page
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
+export const CHROMIUM_ARGS = CHROMIUM_MEDIA_ARGS;
 
 export interface Agent {
   user: string;

@@ -81,7 +81,7 @@ export async function setBreakReasons(q: Queryable, input: unknown): Promise<{ a
 /** Extensions per team: the PBX offers a queue's calls to its team's extensions. */
 export async function teamExtensions(q: Queryable): Promise<Map<string, string[]>> {
   const rows = await q.query<{ team: string; extension: string }>(
-    `SELECT team, extension FROM users WHERE team IS NOT NULL AND extension IS NOT NULL ORDER BY team, extension`);
+    `SELECT team, extension FROM users WHERE team IS NOT NULL AND extension IS NOT NULL AND disabled_at IS NULL ORDER BY team, extension`);
   const out = new Map<string, string[]>();
   for (const r of rows) out.set(r.team, [...(out.get(r.team) ?? []), r.extension]);
   return out;

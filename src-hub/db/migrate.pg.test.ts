@@ -16,7 +16,7 @@ import type { TestPostgres } from '../../test-support/hub/postgres';
 const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
 const EXPECTED_TABLES = [
   'accounts', 'agent_states', 'break_reasons', 'call_events', 'cases', 'changes', 'contacts', 'credit_terms', 'customer_notes', 'customers',
-  'dispositions', 'hub_meta', 'note_history', 'offer_outcomes', 'products', 'purchases', 'queues', 'sync_clients', 'sync_mutations', 'teams',
+  'dispositions', 'hub_meta', 'login_failures', 'note_history', 'offer_outcomes', 'products', 'purchases', 'queues', 'sync_clients', 'sync_mutations', 'teams',
   'tokens', 'users',
 ];
 
@@ -92,6 +92,9 @@ describe('migrations', () => {
         expect(await hubId(s2)).toBe(id);
         const token = (await s2.query<{ n: number }>(`SELECT count(*)::int AS n FROM users`))[0]!.n;
         expect(token).toBe(5);
+        // 0003 (issue 20): users keep working; CLI tokens made before it never expire
+        expect(await s2.query(`SELECT name FROM users WHERE disabled_at IS NOT NULL OR display_name IS NOT NULL`)).toEqual([]);
+        expect(await s2.query(`SELECT label FROM tokens WHERE expires_at IS NOT NULL AND label <> 'login'`)).toEqual([]);
         const app = await buildHub({ store: s2 });
         const login = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { name: 'ada', password: PASSWORD } });
         const after = await pullAll(app, login.json().token);

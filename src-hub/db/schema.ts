@@ -51,6 +51,10 @@ export const users = pgTable(
     createdAt: instant('created_at').notNull().defaultNow(),
     /** The user's SIP extension at the PBX (`--extension 1001`); null for users without a phone. */
     extension: text('extension'),
+    /** Shown in the app (login answers `displayName`); null: the user name. */
+    displayName: text('display_name'),
+    /** Set by `pronto-hub user disable`: no login, no token works (null: active). */
+    disabledAt: instant('disabled_at'),
   },
   (t) => [
     uniqueIndex('users_name').on(t.name),
@@ -70,8 +74,30 @@ export const tokens = pgTable(
     lastUsedAt: instant('last_used_at'),
     /** null: the user's full role; 'display': a wallboard's read-only token (`pronto-hub token --display`). */
     scope: text('scope'),
+    /** Refused from this instant on (401 token_expired); null: never expires (display and CLI tokens). */
+    expiresAt: instant('expires_at'),
+    /** Sliding lifetime: each use (at most one write a minute) moves expires_at to now + this. */
+    ttlSeconds: integer('ttl_seconds'),
   },
   (t) => [index('tokens_user').on(t.userId), check('tokens_scope', sql`${t.scope} is null or ${t.scope} = 'display'`)],
+);
+
+/**
+ * Failed logins per account name (any name typed, so a lockout tells nothing about which names
+ * exist). In the database so that every hub instance sees the same count. A successful login
+ * deletes the row; rows idle for a day start again from zero (src-hub/auth/login-backoff.ts).
+ */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    name: text('name').primaryKey(),
+    /** Attempts since the last success (each counted before its password is checked). */
+    failures: integer('failures').notNull(),
+    lastFailureAt: instant('last_failure_at').notNull(),
+    /** Logins of this name are refused (429) until then. */
+    lockedUntil: instant('locked_until'),
+  },
+  (t) => [index('login_failures_last').on(t.lastFailureAt)],
 );
 
 export const customers = pgTable('customers', {

@@ -4,9 +4,10 @@
 //   no / unknown token → 401, role too low → 403. Roles are ranked agent < supervisor < admin.
 //
 //   GET  /v1/health             public   {ok:true} (or 503 {ok:false}); reveals nothing else
-//   POST /v1/auth/login         public   {name,password} → {token,role,team}; rate-limited per IP
+//   POST /v1/auth/login         public   {name,password} → LoginResponse (./auth.ts); rate-limited per IP and per account
 //   POST /v1/auth/logout        agent    revokes the token used
 //   GET  /v1/me                 agent    who am I, my scope
+//   GET  /v1/me/sip             agent    a fresh SIP credential (./auth.ts)
 //   GET  /v1/sync/pull          agent    NDJSON change stream (src-shared/sync/protocol.ts)
 //   GET  /v1/sync/live          agent    WebSocket pokes (token in Authorization or ?token=)
 //   POST /v1/sync/push          agent    exactly-once mutations
@@ -33,7 +34,8 @@ import { z } from 'zod';
 import { FEED_KINDS, type FeedKind } from '../../src-shared/feeds/spec';
 import { LoginRequest, PullQuery, PushRequest, type ErrorResponse, type Role } from '../../src-shared/sync/protocol';
 import type { Store } from '../db/store';
-import { AdminError, addUser, authenticate, hubId, listTeams, listUsers, login, revokeToken, setTeam } from '../admin';
+import { AdminError, addUser, checkToken, hubId, listTeams, listUsers, revokeToken, setTeam } from '../admin';
+import { answerLogin, authRoutes, visibility, type AuthOptions } from './auth';
 import { HubBusyError, highWater } from '../changes';
 import { importFeed, type FeedFormat } from '../feeds/import';
 import { scopeOf, type AuthUser } from '../scope';
@@ -66,11 +68,15 @@ declare module 'fastify' {
   interface FastifyRequest {
     hubUser: AuthUser | null;
     bearer: string | null;
+    /** What else the token told about its user (issue 20). */
+    hubSession: { displayName: string; extension: string | null; expiresAt: string | null } | null;
   }
 }
 
-export interface HubOptions {
+export interface HubOptions extends AuthOptions {
   store: Store;
+  /** The hub's clock in ms (tests inject one: token expiry, login backoff, SIP credentials). */
+  now?: () => number;
   /** Login attempts per IP and window (default 10 per minute). */
   loginRateLimit?: { max: number; timeWindow: number | string };
   logger?: boolean;
@@ -158,6 +164,7 @@ const NewUserBody = z.object({
   team: z.string().nullable().optional(),
   password: z.string().nullable().optional(),
   extension: z.string().nullable().optional(),
+  displayName: z.string().nullable().optional(),
 });
 const TeamBody = z.object({ regions: z.array(z.string()) });
 const SnapshotBuildBody = z.object({ team: z.string().optional(), all: z.boolean().optional() }).strict();
@@ -187,6 +194,8 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
 
   app.decorateRequest('hubUser', null);
   app.decorateRequest('bearer', null);
+  app.decorateRequest('hubSession', null);
+  const now = opts.now ?? Date.now;
 
   app.decorate('hubRoutes', []);
   app.addHook('onRoute', (route) => {
@@ -199,7 +208,14 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
     const access = req.routeOptions.config?.auth;
     if (!access || access === 'public') return; // unknown routes fall through to 404
     const token = bearerOf(req);
-    const user = token ? await authenticate(store, token) : null;
+    const check = token ? await checkToken(store, token, now()) : null;
+    if (check && !check.ok && check.error !== 'unknown') {
+      reply.header('www-authenticate', 'Bearer error="invalid_token"');
+      return check.error === 'token_expired'
+        ? fail(reply, 401, 'token_expired', 'your session has expired: sign in again (POST /v1/auth/login)')
+        : fail(reply, 401, 'user_disabled', 'this account is disabled; ask an administrator');
+    }
+    const user = check?.ok ? check.user : null;
     if (!user) {
       reply.header('www-authenticate', 'Bearer');
       return fail(reply, 401, 'unauthorized', 'a valid bearer token is required (POST /v1/auth/login, or pronto-hub token NAME)');
@@ -208,6 +224,7 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
     if (RANK[user.role] < RANK[access]) return fail(reply, 403, 'forbidden', `this needs the ${access} role (you are ${user.role})`);
     req.hubUser = user;
     req.bearer = token;
+    if (check?.ok) req.hubSession = { displayName: check.displayName, extension: check.extension, expiresAt: check.expiresAt };
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
@@ -254,9 +271,7 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
   }, async (req, reply) => {
     const body = LoginRequest.safeParse(req.body);
     if (!body.success) return badRequest(reply, 'invalid login request', body.error);
-    const r = await login(store, body.data.name, body.data.password);
-    if (!r) return fail(reply, 401, 'invalid_credentials', 'wrong name or password');
-    return r;
+    return answerLogin(store, opts, now(), body.data, reply, fail);
   });
 
   // ---- agent ----
@@ -268,8 +283,11 @@ export async function buildHub(opts: HubOptions): Promise<FastifyInstance> {
   app.get('/v1/me', { config: { auth: 'agent' } }, async (req) => {
     const u = req.hubUser!;
     const scope = scopeOf(u, hid);
-    return { name: u.name, role: u.role, team: u.team, regions: u.regions, scope: scope.hash, all: scope.all };
+    const s = req.hubSession;
+    return { name: u.name, role: u.role, team: u.team, regions: u.regions, scope: scope.hash, all: scope.all,
+      displayName: s?.displayName ?? u.name, expiresAt: s?.expiresAt ?? null, ...visibility(u) };
   });
+  authRoutes(app, opts, now, fail); // GET /v1/me/sip
 
   app.get('/v1/sync/pull', { config: { auth: 'agent' } }, async (req, reply) => {
     const q = PullQuery.safeParse(req.query);

@@ -28,6 +28,7 @@ const ROUTES: { method: string; url: string; auth: Access; path: string }[] = [
   { method: 'GET', url: '/wallboard/:file', auth: 'public', path: '/wallboard/wallboard.js' },
   { method: 'POST', url: '/v1/auth/logout', auth: 'agent', path: '/v1/auth/logout' },
   { method: 'GET', url: '/v1/me', auth: 'agent', path: '/v1/me' },
+  { method: 'GET', url: '/v1/me/sip', auth: 'agent', path: '/v1/me/sip' },
   { method: 'GET', url: '/v1/sync/pull', auth: 'agent', path: '/v1/sync/pull?after=0' },
   { method: 'GET', url: '/v1/sync/live', auth: 'agent', path: '/v1/sync/live' },
   { method: 'POST', url: '/v1/sync/push', auth: 'agent', path: '/v1/sync/push' },

@@ -37,6 +37,7 @@ export class LiveStats {
   private unlisten: (() => Promise<void>)[] = [];
   private building: Promise<void> | null = null;
   private pending: unknown[] = [];
+  private dayFrom: number | null = null;
   private readonly tz: string;
   private readonly pushMs: number;
   private readonly heartbeatMs: number;
@@ -61,6 +62,7 @@ export class LiveStats {
     this.building ??= (async () => {
       try {
         const { from, to } = dayOf(Date.now(), this.tz);
+        this.dayFrom = from;
         this.queues = await queueInfos(this.store);
         const model = await modelOf(this.store, from, to, this.queues);
         this.agents = new Map((await listAgents(this.store)).map((a) => [a.name, a]));
@@ -137,7 +139,8 @@ export class LiveStats {
   /** The live picture (GET /v1/stats/queues; each WebSocket message). */
   figures(team: string | null, now = Date.now(), figs: Figures | null = null): StatsSnapshot {
     if (!this.model) return { at: new Date(now).toISOString(), queues: [], agents: [] };
-    return snapshot(figs ?? figuresOf(this.model, now, this.agents.values()), this.queues, [...this.agents.values()], team);
+    const snap = snapshot(figs ?? figuresOf(this.model, now, this.agents.values()), this.queues, [...this.agents.values()], team);
+    return this.dayFrom === null ? snap : { ...snap, dayFrom: new Date(this.dayFrom).toISOString() };
   }
 
   async ready(): Promise<void> {

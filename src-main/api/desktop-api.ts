@@ -33,6 +33,9 @@ import type { SoftphoneReport } from '../../src-shared/desktop/presence';
 import { AgentStateError, AgentStateService } from '../services/agent-state/service';
 import type { HubLink } from '../services/agent-state/hub';
 import { SupervisorError, SupervisorService } from '../services/supervisor/service';
+import type { SessionService } from '../services/session/service';
+import type { SessionView } from '../../src-shared/desktop/session';
+import { currentOwner } from '../services/sync/owner';
 
 export interface AppContext {
   store: Store;
@@ -58,8 +61,9 @@ export interface AppContext {
 }
 
 export interface PlatformHooks {
-  loadSoftphone(): SoftphoneConfig | null;
-  saveSoftphone(c: SoftphoneConfig): { ok: boolean; persisted: boolean };
+  /** `owner`: the agent signed in (shared desks: each agent's own settings; '' nobody). */
+  loadSoftphone(owner?: string): SoftphoneConfig | null;
+  saveSoftphone(c: SoftphoneConfig, owner?: string): { ok: boolean; persisted: boolean };
   attention(title: string, body: string): boolean;
   /** Electron: the softphone's registration and calls for the tray, close-to-tray and updates. */
   shellReport?(report: SoftphoneReport): boolean;
@@ -78,6 +82,12 @@ export function softphoneDefaults(config: Pick<DesktopConfig, 'sipServer' | 'sip
   if (!parsed.success) throw new Error(`PRONTO_SIP_*: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
+
+/** A host without a session service (tests, tools): nobody signs in. */
+const NO_SESSION: SessionView = {
+  mode: 'none', signedIn: false, user: null, role: null, team: null, displayName: null, hubUrl: null, hubPreset: false,
+  required: false, expired: false, sip: null, customersVisible: null, notice: null, tokenPersisted: false, othersPending: 0,
+};
 
 const STANDALONE: Omit<SyncStatus, 'pending' | 'rejected' | 'rejectedItems'> = {
   configured: false, hubUrl: null, online: false, live: false, lastSyncedAt: null, cursor: 0, error: null, progress: null,
@@ -109,9 +119,14 @@ export class DesktopApi {
   readonly offers: OfferService;
   readonly cases: CaseService;
   readonly notes: NotesService;
-  readonly agentState: AgentStateService;
-  readonly supervisor: SupervisorService;
+  /** Made again when a sign-in or sign-out changes the hub (attachHub). */
+  agentState: AgentStateService;
+  supervisor: SupervisorService;
+  /** The sign-in session (issue 20); null: a host without one (tests). */
+  session: SessionService | null = null;
   private sessionSoftphone: SoftphoneConfig | null = null;
+  /** The softphone's settings from the hub's login (SIP provisioning); the agent's own settings win. */
+  private provisioned: SoftphoneConfig | null = null;
   /** The softphone settings this host holds, password included (never sent to a page as such). */
   /** The SIP server the softphone is configured for (the web host's CSP names it), null: none. */
   sipServer(): string | null {
@@ -119,12 +134,57 @@ export class DesktopApi {
   }
 
   private softphoneHeld = (): SoftphoneConfig | null => {
-    const c = this.ctx.platform?.loadSoftphone?.() ?? this.sessionSoftphone ?? this.ctx.softphone ?? null;
+    const c = this.ownSoftphone() ?? this.provisioned ?? this.ctx.softphone ?? null;
     // checked at every read, not only at save: settings saved before the rule (or edited by hand)
     // must not send a SIP password in clear either; the settings form shows them unconfigured
     if (c && plaintextRefusal('sip', c.server, this.ctx.config?.allowPlaintext ?? false)) return null;
     return c;
   };
+  /** The settings the agent saved (per agent on a shared desk), which override the hub's provisioning. */
+  private ownSoftphone(): SoftphoneConfig | null {
+    return this.ctx.platform?.loadSoftphone?.(currentOwner(this.ctx.store.sqlite)) ?? this.sessionSoftphone;
+  }
+
+  /** The session's provisioning (null: none); the renderer is told through the `session` event. */
+  provisionSoftphone(c: SoftphoneConfig | null): void {
+    this.provisioned = c;
+  }
+
+  softphoneOverridden(): boolean {
+    return this.ownSoftphone() !== null;
+  }
+
+  /**
+   * A sign-in or sign-out: the hub-bound services start again with this link and sync handle
+   * (null: none). The agent's state is recorded (offline) by the services of the agent leaving
+   * before the next agent's start; the web host's softphone settings of the last agent go.
+   */
+  async attachHub(hub: HubLink | null, sync: SyncHandle | null): Promise<void> {
+    this.supervisor.close();
+    await this.agentState.close();
+    this.ctx.hub = hub;
+    this.ctx.sync = sync;
+    this.sessionSoftphone = null;
+    this.connectHub();
+    this.emit('agentState', this.agentState.view());
+    void this.agentState.refreshFromHub();
+  }
+
+  private connectHub(): void {
+    const ctx = this.ctx;
+    const sync = ctx.sync;
+    this.agentState = new AgentStateService({
+      sqlite: ctx.store.sqlite,
+      write: (fn) => (ctx.store.sqlite.inTransaction ? Promise.resolve(fn()) : this.writes.run(fn)),
+      hub: ctx.hub && sync ? { link: ctx.hub, kick: () => sync.kick() } : null,
+      wrapUpSeconds: () => this.wrapUpSeconds(),
+      emit: (view) => this.emit('agentState', view),
+      emitReasons: (reasons) => this.emit('breakReasons', { reasons }),
+      log: ctx.log ?? console.error,
+    });
+    this.supervisor = new SupervisorService({ link: ctx.hub ?? null, emit: (stats) => this.emit('queueStats', stats), log: ctx.log ?? console.error });
+  }
+
   private events = new EventEmitter();
   readonly handlers: Handlers;
   private counts;
@@ -153,17 +213,10 @@ export class DesktopApi {
     this.search = new SearchService(ctx.store.sqlite, ctx.region);
     this.calls = new CallService(ctx.store.sqlite);
     this.notes = new NotesService(ctx.store.sqlite);
-    const sync = ctx.sync;
-    this.agentState = new AgentStateService({
-      sqlite: ctx.store.sqlite,
-      write: (fn) => (ctx.store.sqlite.inTransaction ? Promise.resolve(fn()) : this.writes.run(fn)),
-      hub: ctx.hub && sync ? { link: ctx.hub, kick: () => sync.kick() } : null,
-      wrapUpSeconds: () => this.wrapUpSeconds(),
-      emit: (view) => this.emit('agentState', view),
-      emitReasons: (reasons) => this.emit('breakReasons', { reasons }),
-      log: ctx.log ?? console.error,
-    });
-    this.supervisor = new SupervisorService({ link: ctx.hub ?? null, emit: (stats) => this.emit('queueStats', stats), log: ctx.log ?? console.error });
+    // assigned again by connectHub (TypeScript wants them set in the constructor itself)
+    this.agentState = null as unknown as AgentStateService;
+    this.supervisor = null as unknown as SupervisorService;
+    this.connectHub();
     // the hub's refusals and malformed answers reach the view as a message, not an internal error
     const supervisorCall = async <T>(f: () => Promise<T> | T): Promise<T> => {
       try {
@@ -229,9 +282,9 @@ export class DesktopApi {
         return { ok: true as const };
       },
       callHeld: ({ callId, held }) => ({ ok: this.agentState.callHeld(callId, held) }),
-      callProgress: async ({ callId, event, customerId }) => {
+      callProgress: async ({ callId, event, customerId, reason }) => {
         this.agentState.callProgress(callId, event);
-        return { ok: await this.recordProgress(callId, event, customerId) };
+        return { ok: await this.recordProgress(callId, event, customerId, reason) };
       },
       caseStart: (i) => this.cases.start(i),
       caseSave: (i) => caseCall(() => this.cases.save(i)),
@@ -263,7 +316,7 @@ export class DesktopApi {
         const refused = plaintextRefusal('sip', given.server, ctx.config?.allowPlaintext ?? false);
         if (refused) throw new ApiError('bad_request', `server: ${refused}`);
         const c = keepHeldPassword(given, this.softphoneHeld());
-        if (ctx.platform?.saveSoftphone) return ctx.platform.saveSoftphone(c);
+        if (ctx.platform?.saveSoftphone) return ctx.platform.saveSoftphone(c, currentOwner(ctx.store.sqlite));
         this.sessionSoftphone = c; // web host: kept for this run only (the environment holds defaults)
         return { ok: true, persisted: false };
       },
@@ -292,6 +345,15 @@ export class DesktopApi {
       abandonedCallers: () => supervisorCall(() => this.supervisor.abandonedCallers()),
       supervisorSetAgentState: ({ name, state, reason }) => supervisorCall(() => this.supervisor.setAgentState(name, state, reason)),
       queueStatsWatch: ({ on, watcher }) => supervisorCall(() => this.supervisor.watch(watcher, on)),
+      session: () => this.session?.view() ?? NO_SESSION,
+      signIn: (i) => {
+        if (!this.session) throw new ApiError('bad_request', 'this host has no sign-in');
+        return this.session.signIn(i);
+      },
+      signOut: () => {
+        if (!this.session) throw new ApiError('bad_request', 'this host has no sign-in');
+        return this.session.signOut();
+      },
       status: async () => {
         const [customers, purchases] = await this.storeCounts();
         return { dataDir: ctx.store.dataDir, region: ctx.region, customers, purchases, demo: demoInfo(ctx.store), host: ctx.host };
@@ -335,8 +397,8 @@ export class DesktopApi {
     return orHere(this.ctx.callWriter?.offered(call, match), () => this.writes.run(() => this.calls.record(call, match)));
   }
 
-  private recordProgress(callId: string, event: CallEvent, customerId?: string | null): Promise<boolean> {
-    return orHere(this.ctx.callWriter?.progress(callId, event, customerId), () => this.writes.run(() => this.calls.progress(callId, event, customerId)));
+  private recordProgress(callId: string, event: CallEvent, customerId?: string | null, reason?: string | null): Promise<boolean> {
+    return orHere(this.ctx.callWriter?.progress(callId, event, customerId, reason), () => this.writes.run(() => this.calls.progress(callId, event, customerId, reason)));
   }
 
   /** Counted again only after a change: another process committed (import), sync applied, a contact was created. */

@@ -15,7 +15,9 @@ const USAGE = `usage:
   pronto seed --out DIR [--customers N] [--purchases N] [--seed S] [--anchor YYYY-MM-DD]
   pronto lookup --data-dir D [--region XX] [--json] IDENTITY
   pronto serve --data-dir D [--port P] [--region XX]      web host on 127.0.0.1
-  pronto sync --data-dir D --hub URL --token T [--once]   sync with the hub (env PRONTO_HUB_URL, PRONTO_HUB_TOKEN)
+  pronto sync --data-dir D --hub URL --token-file F [--once]   sync with the hub (env PRONTO_HUB_URL, PRONTO_HUB_TOKEN);
+                                                          F: a file holding the token ("-": stdin); --token T
+                                                          still works but shows the token in ps
   pronto calls --data-dir D [--json] [--limit N]          call history, newest first
   pronto cases --data-dir D [--json] [--limit N]          logged cases, newest first`;
 
@@ -152,7 +154,8 @@ async function serveCmd(argv: string[]): Promise<number> {
   if (values.host && values.host !== '127.0.0.1' && values.host !== 'localhost') {
     throw new UsageError('--host: the web host only binds to 127.0.0.1');
   }
-  const config = loadDesktopConfig(values);
+  // an installer's pronto.conf (beside the app, in the data dir) presets the hub address (issue 20)
+  const config = (await import('../config')).loadDesktopConfigWithPresets(values, process.env, PACKAGE_ROOT);
   const port = intFlag(values.port, 'port', 5178);
   const { startDesktop } = await import('../desktop');
   const { startWebHost } = await import('../web/server');
@@ -191,7 +194,8 @@ async function callsCmd(argv: string[]): Promise<number> {
     const calls = new CallService(store.sqlite).recent(intFlag(values.limit, 'limit', 1000));
     if (values.json) console.log(JSON.stringify(calls));
     else for (const c of calls) {
-      console.log(`${c.offeredAt}  ${c.direction.padEnd(8)} ${(c.remoteE164 ?? c.remoteRaw).padEnd(16)} ${(c.outcome ?? 'ringing').padEnd(9)} ${c.customerId ?? '-'}  line ${c.line || '-'}`);
+      // a failed call says why at the end of its line (one line of text, recorded so)
+      console.log(`${c.offeredAt}  ${c.direction.padEnd(8)} ${(c.remoteE164 ?? c.remoteRaw).padEnd(16)} ${(c.outcome ?? 'ringing').padEnd(9)} ${c.customerId ?? '-'}  line ${c.line || '-'}${c.failureReason ? `  (${c.failureReason})` : ''}`);
     }
     return 0;
   } finally {
@@ -218,9 +222,20 @@ async function casesCmd(argv: string[]): Promise<number> {
 
 async function syncCmd(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
-    'data-dir': { type: 'string' }, hub: { type: 'string' }, token: { type: 'string' },
+    'data-dir': { type: 'string' }, hub: { type: 'string' }, token: { type: 'string' }, 'token-file': { type: 'string' },
     once: { type: 'boolean' }, 'page-size': { type: 'string' }, json: { type: 'boolean' },
   });
+  // Issue 20: a token on the command line is visible to every user of the machine (ps): read it
+  // from a file or stdin instead; --token stays for old scripts, with a warning.
+  if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError('sync: give --token-file or --token, not both');
+  if (values.token !== undefined) console.error('warning: --token puts the token on the command line, where other users of this machine can see it (ps, /proc); use --token-file FILE (or - for stdin) instead');
+  if (values['token-file'] !== undefined) {
+    const { readFileSync } = await import('node:fs');
+    const file = values['token-file'];
+    const token = (file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8')).split(/\r?\n/, 1)[0]?.trim();
+    if (!token) throw new UsageError(`sync: ${file === '-' ? 'standard input' : file} holds no token (first line empty)`);
+    values.token = token;
+  }
   const { hubConfigOf } = await import('../services/sync/runtime');
   const { SyncClient } = await import('../services/sync/client');
   const config = loadDesktopConfig(values);

@@ -153,6 +153,21 @@ describe('desktop migrations', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
+  it('0008_call_failure_reason adds a nullable failure reason to a store holding calls', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const db = new Database(join(t.dir, 'old.sqlite'));
+    cleanups.push(() => db.close());
+    applyRange(db, 0, 8);
+    db.prepare("INSERT INTO calls (call_id, direction, remote_raw, match_kind, offered_at, ended_at, outcome, updated_at) VALUES ('x', 'inbound', '0287654321', 'none', '2026-01-01', '2026-01-01', 'failed', '2026-01-01')").run();
+    applyRange(db, 8, 9);
+    // calls recorded before it keep their outcome, with no reason known
+    expect(db.prepare("SELECT outcome, failure_reason FROM calls WHERE call_id = 'x'").raw().get()).toEqual(['failed', null]);
+    db.prepare("UPDATE calls SET failure_reason = 'no microphone was found' WHERE call_id = 'x'").run();
+    expect(db.prepare("SELECT failure_reason FROM calls WHERE call_id = 'x'").pluck().get()).toBe('no microphone was found');
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
   it('opening an existing store is idempotent and keeps its data', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);

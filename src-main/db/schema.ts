@@ -118,6 +118,8 @@ export const calls = sqliteTable(
     endedAt: text('ended_at'),
     outcome: text('outcome', { enum: ['answered', 'missed', 'declined', 'abandoned', 'failed'] }),
     updatedAt: text('updated_at').notNull(),
+    /** Why a `failed` call failed, in the softphone's words (one line, bounded); null otherwise. */
+    failureReason: text('failure_reason'),
   },
   (t) => [index('calls_offered').on(t.offeredAt), index('calls_customer').on(t.customerId, t.offeredAt)],
 );
@@ -135,6 +137,13 @@ export const outbox = sqliteTable('outbox', {
   createdAt: text('created_at').notNull(),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
+  /**
+   * Whose work this is on a shared desk (issue 20): `name@hub origin` of the agent signed in when
+   * it was made ('' standalone, or with PRONTO_HUB_TOKEN). Set by a trigger from meta
+   * `session_owner` (migration 0009), so every connection and thread tags it alike; sync pushes
+   * only the signed-in agent's rows (and unowned ones), under that agent's token.
+   */
+  owner: text('owner').notNull().default(''),
 });
 
 /** Mutations the hub refused for good: kept and shown to the agent, never blocking the queue. */
@@ -195,6 +204,8 @@ export const cases = sqliteTable(
     updatedAt: text('updated_at').notNull(),
     callEndedAt: text('call_ended_at'),
     submittedAt: text('submitted_at'),
+    /** The agent whose draft this is on a shared desk (see outbox.owner); '' for none. */
+    owner: text('owner').notNull().default(''),
   },
   (t) => [
     index('cases_customer').on(t.customerId, t.createdAt),

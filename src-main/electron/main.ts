@@ -3,7 +3,7 @@
 // decision the shell takes (single instance, links, permissions, app:// paths, tray, close to
 // tray, when to install an update) is a pure function in src-shared/desktop, tested in Node.
 import { app, BrowserWindow, ipcMain, powerMonitor, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { methods, type MethodName } from '../../src-shared/api/contract';
 import { ipcChannel, IPC_EVENT_CHANNEL } from '../../src-shared/api/bridge';
 import { cspFor } from '../../src-shared/api/csp';
@@ -15,11 +15,12 @@ import { CALL_LINK_SCHEMES, callLinkInArgv, parseCallLink, type CallLink } from 
 import { externalOrigins, externalUrlAllowed, permissionAllowed } from '../../src-shared/desktop/permissions';
 import { agentChoices, agentStateRequest, closeAction, inCall, PresenceHub, shellAgentState, trayTooltip } from '../../src-shared/desktop/presence';
 import { secondLaunchAction, startupDecision } from '../../src-shared/desktop/single-instance';
-import { dataDirOf, loadDesktopConfig } from '../config';
+import { dataDirOf, loadDesktopConfigWithPresets } from '../config';
 import { startDesktop, type Desktop } from '../desktop';
 import { createCallPath } from '../api/call-path';
 import type { DesktopApi } from '../api/desktop-api';
 import { electronPlatform } from './platform';
+import { electronTokenVault } from './token-vault';
 import { startLog } from './log';
 import { startTray } from './tray';
 import { startUpdates, type Updates } from './updates';
@@ -34,7 +35,8 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 /** Read once at start-up: a bad setting stops the app with the variable named (ConfigError). */
-const config = loadDesktopConfig({ 'data-dir': flag('data-dir'), region: flag('region') });
+// an installer's pronto.conf beside the executable or in the data dir presets settings (the hub address)
+const config = loadDesktopConfigWithPresets({ 'data-dir': flag('data-dir'), region: flag('region') }, process.env, dirname(process.execPath), () => app.getPath('userData'));
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL; // set by `electron-vite dev` only
 const rendererDir = join(__dirname, '../renderer');
@@ -229,6 +231,7 @@ function run(): void {
     desktop = await startDesktop({
       config, dataDir, host: 'electron', log: (l) => log.line(l),
       migrationsDir: config.migrationsDir ?? join(app.getAppPath(), 'migrations/desktop'),
+      tokenVault: electronTokenVault(dataDir, (l) => log.line(l)),
       platform: electronPlatform(dataDir, () => win, {
         report: shellReport,
         diagnostics: () => ({

@@ -4,6 +4,7 @@
 import { BrowserWindow, Notification, safeStorage } from 'electron';
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { SoftphoneConfig } from '../../src-shared/api/contract';
 import type { PlatformHooks } from '../api/desktop-api';
 import type { HostDiagnostics } from '../services/diagnostics';
@@ -15,9 +16,12 @@ export interface ShellHooks {
 }
 
 export function electronPlatform(dataDir: string, window: () => BrowserWindow | null, shell: ShellHooks): PlatformHooks {
-  const file = join(dataDir, 'softphone.json');
+  // shared desks: each signed-in agent's own settings file ('' nobody: the desk's, as before)
+  const fileOf = (owner = ''): string =>
+    join(dataDir, owner ? `softphone-${createHash('sha256').update(owner).digest('hex').slice(0, 16)}.json` : 'softphone.json');
   return {
-    loadSoftphone() {
+    loadSoftphone(owner) {
+      const file = fileOf(owner);
       if (!existsSync(file)) return null;
       const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { passwordEnc?: string };
       const password = raw.passwordEnc && safeStorage.isEncryptionAvailable()
@@ -26,7 +30,8 @@ export function electronPlatform(dataDir: string, window: () => BrowserWindow | 
       const parsed = SoftphoneConfig.safeParse({ ...raw, password });
       return parsed.success ? parsed.data : null;
     },
-    saveSoftphone(c) {
+    saveSoftphone(c, owner) {
+      const file = fileOf(owner);
       const canEncrypt = safeStorage.isEncryptionAvailable();
       const { password, ...rest } = c;
       // Never write the password in clear: without OS encryption it is kept for this run only.

@@ -22,7 +22,7 @@ db.pragma(`busy_timeout = ${busyMs}`);
 let at = new Date();
 const calls = new CallService(db, () => at);
 const offered = db.transaction((m: Parameters<Calls['offered']>[0]) => calls.record(m.call, m.match));
-const progress = db.transaction((m: Parameters<Calls['progress']>[0]) => calls.progress(m.callId, m.event, m.customerId));
+const progress = db.transaction((m: Parameters<Calls['progress']>[0]) => calls.progress(m.callId, m.event, m.customerId, m.reason));
 
 worker.serve(
   {

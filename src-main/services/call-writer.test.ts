@@ -57,6 +57,13 @@ describe('call writer thread', () => {
     expect(asked).toEqual({ offered: 2, progress: 3 });
   });
 
+  it('records why a call failed, off the host thread too', async () => {
+    const { app } = await setup();
+    await app.call('outgoingCall', { callId: 'x1', target: '1002', customerId: null });
+    expect(await app.call('callProgress', { callId: 'x1', event: 'failed', reason: 'the other side refused the call: 488 Not Acceptable Here' })).toEqual({ ok: true });
+    expect(app.calls.recent(10)[0]).toMatchObject({ callId: 'x1', outcome: 'failed', failureReason: 'the other side refused the call: 488 Not Acceptable Here' });
+  });
+
   it('keeps the order of a burst: every call offered, then cancelled', async () => {
     const { app } = await setup();
     const sent: Promise<unknown>[] = [];

@@ -14,7 +14,7 @@ export interface CallWriterProtocol {
   calls: {
     offered(m: { at: string; call: OfferedCall; match: OfferedMatch }): void;
     /** false: no such call. */
-    progress(m: { at: string; callId: string; event: CallEvent; customerId?: string | null }): boolean;
+    progress(m: { at: string; callId: string; event: CallEvent; customerId?: string | null; reason?: string | null }): boolean;
   };
   events: Record<never, never>;
 }
@@ -31,7 +31,7 @@ export interface CallWriter {
    */
   offered(call: OfferedCall, match: OfferedMatch): Promise<void> | null;
   /** Moves a call on (false: no such call); null when no worker runs. */
-  progress(callId: string, event: CallEvent, customerId?: string | null): Promise<boolean> | null;
+  progress(callId: string, event: CallEvent, customerId?: string | null, reason?: string | null): Promise<boolean> | null;
   stop(): Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export function startCallWriter(store: Store, opts: CallWriterOptions = {}): Cal
   return {
     get active() { return thread.state === 'ready'; },
     offered: (call, match) => (thread.accepting ? thread.call('offered', { at: new Date().toISOString(), call, match }) : null),
-    progress: (callId, event, customerId) => (thread.accepting ? thread.call('progress', { at: new Date().toISOString(), callId, event, customerId }) : null),
+    progress: (callId, event, customerId, reason) => (thread.accepting ? thread.call('progress', { at: new Date().toISOString(), callId, event, customerId, reason }) : null),
     // queued records are written first: messages are handled in order
     stop: () => thread.stop(),
   };

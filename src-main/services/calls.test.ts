@@ -76,6 +76,36 @@ describe('call history', () => {
     expect((await app.call('callProgress', { callId: 'nope', event: 'ended' })).ok).toBe(false);
   });
 
+  it('a call the softphone could not connect is failed with why; other outcomes carry no reason', async () => {
+    const offer = (callId: string) => app.call('incomingCall', { callId, identity: '0287654321', display: '', line: '', forwardedBy: null, withheld: false });
+    await offer('f1');
+    const why = "the caller's audio offer has no DTLS fingerprint (plain RTP: a media bridge is needed): Called with SDP without DTLS fingerprint.";
+    expect(await app.call('callProgress', { callId: 'f1', event: 'failed', reason: why })).toEqual({ ok: true });
+    // a late event (and its reason) never rewrites a final outcome
+    await app.call('callProgress', { callId: 'f1', event: 'failed', reason: 'something else' });
+    await offer('f2');
+    await app.call('callProgress', { callId: 'f2', event: 'cancelled', reason: 'not a failure' });
+    await offer('f3');
+    await app.call('callProgress', { callId: 'f3', event: 'failed' }); // an older softphone: no reason
+    const byId = new Map((await app.call('listCalls', {})).map((c) => [c.callId, c]));
+    expect(byId.get('f1')).toMatchObject({ outcome: 'failed', failureReason: why });
+    expect(byId.get('f1')!.endedAt).not.toBeNull();
+    expect(byId.get('f2')).toMatchObject({ outcome: 'abandoned', failureReason: null });
+    expect(byId.get('f3')).toMatchObject({ outcome: 'failed', failureReason: null });
+  });
+
+  it('the reason is checked at the edge: one line, at most FAILURE_REASON_MAX characters', async () => {
+    await expect(app.dispatch('callProgress', { callId: 'f1', event: 'failed', reason: 'x'.repeat(201) })).rejects.toThrow(/callProgress: reason:/);
+    await expect(app.dispatch('callProgress', { callId: 'f1', event: 'failed', reason: 'two\nlines' })).rejects.toThrow(/callProgress: reason:/);
+    await expect(app.dispatch('callProgress', { callId: 'f1', event: 'failed', reason: '' })).rejects.toThrow(/callProgress: reason:/);
+    // the service keeps only a clean line, whoever calls it
+    app.calls.record({ callId: 'f9', direction: 'outbound', remoteRaw: '1002', remoteDisplay: '', line: '', forwardedBy: null }, { normalized: null, matchKind: 'none', customerId: null });
+    app.calls.progress('f9', 'failed', null, `488 Not Acceptable Here\r\n<script>${'y'.repeat(300)}`);
+    const f9 = (await app.call('listCalls', {})).find((c) => c.callId === 'f9')!;
+    expect(f9.failureReason).toMatch(/^488 Not Acceptable Here <script>y+…$/);
+    expect(f9.failureReason!.length).toBe(200);
+  });
+
   it('a withheld caller is recorded without lookup; a replayed INVITE is not recorded twice', async () => {
     const r = await app.call('incomingCall', { callId: 'w1', identity: 'sip:+393471234567@x', display: '', line: '', forwardedBy: null, withheld: true });
     expect(r.match).toBe('withheld');

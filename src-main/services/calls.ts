@@ -3,7 +3,7 @@
 import type { Sqlite } from '../db/store';
 import { calls } from '../db/schema';
 import { rawStatement } from '../db/queries/typed';
-import type { CallEvent, CallOutcome, CallRecord } from '../../src-shared/telephony/calls';
+import { failureReasonText, type CallEvent, type CallOutcome, type CallRecord } from '../../src-shared/telephony/calls';
 import type { LookupResult } from '../../src-shared/pop/schema';
 
 export interface OfferedCall {
@@ -46,14 +46,15 @@ export class CallService {
     this.get = rawStatement(sqlite, 'SELECT answered_at, outcome FROM calls WHERE call_id = ?', [calls.answeredAt, calls.outcome]);
     this.update = sqlite.prepare(`
       UPDATE calls SET answered_at = coalesce(?, answered_at), ended_at = coalesce(?, ended_at),
-        outcome = coalesce(?, outcome), customer_id = coalesce(?, customer_id), updated_at = ?
+        outcome = coalesce(?, outcome), customer_id = coalesce(?, customer_id), failure_reason = coalesce(?, failure_reason),
+        updated_at = ?
       WHERE call_id = ?`);
     this.list = rawStatement(sqlite, `
       SELECT call_id, direction, remote_raw, remote_display, remote_e164, match_kind, customer_id, line,
-        forwarded_by, offered_at, answered_at, ended_at, outcome
+        forwarded_by, offered_at, answered_at, ended_at, outcome, failure_reason
       FROM calls ORDER BY offered_at DESC, rowid DESC LIMIT ?`, [
       calls.callId, calls.direction, calls.remoteRaw, calls.remoteDisplay, calls.remoteE164, calls.matchKind, calls.customerId, calls.line,
-      calls.forwardedBy, calls.offeredAt, calls.answeredAt, calls.endedAt, calls.outcome,
+      calls.forwardedBy, calls.offeredAt, calls.answeredAt, calls.endedAt, calls.outcome, calls.failureReason,
     ]);
   }
 
@@ -67,15 +68,17 @@ export class CallService {
   /**
    * Moves a call on. Outcomes are final once set, except that an answered call stays "answered"
    * when it ends. A ringing call that ends without answer: the caller hung up (abandoned) when we
-   * hear a CANCEL, otherwise it was missed (e.g. answered elsewhere or timed out).
+   * hear a CANCEL, otherwise it was missed (e.g. answered elsewhere or timed out). `reason` is
+   * kept only with the event that makes the call `failed` (why the softphone could not answer or
+   * place it); a late one never rewrites it.
    */
-  progress(callId: string, event: CallEvent, customerId?: string | null): boolean {
+  progress(callId: string, event: CallEvent, customerId?: string | null, reason?: string | null): boolean {
     const row = this.get.get(callId);
     if (!row) return false;
     const [answeredAt, outcome] = row;
     const at = this.now().toISOString();
     const final = outcome !== null;
-    let answered: string | null = null, ended: string | null = null, next: CallOutcome | null = null;
+    let answered: string | null = null, ended: string | null = null, next: CallOutcome | null = null, why: string | null = null;
     switch (event) {
       case 'answered':
         if (!final && !answeredAt) answered = at;
@@ -96,15 +99,16 @@ export class CallService {
       case 'failed':
         ended = at;
         if (!final) next = 'failed';
+        if (!final && reason) why = failureReasonText(reason);
         break;
     }
-    this.update.run(answered, ended, next, customerId ?? null, at, callId);
+    this.update.run(answered, ended, next, customerId ?? null, why || null, at, callId);
     return true;
   }
 
   recent(limit = 100): CallRecord[] {
-    return this.list.all(limit).map(([callId, direction, remoteRaw, remoteDisplay, remoteE164, matchKind, customerId, line, forwardedBy, offeredAt, answeredAt, endedAt, outcome]) => ({
-      callId, direction, remoteRaw, remoteDisplay, remoteE164, matchKind, customerId, line, forwardedBy, offeredAt, answeredAt, endedAt, outcome,
+    return this.list.all(limit).map(([callId, direction, remoteRaw, remoteDisplay, remoteE164, matchKind, customerId, line, forwardedBy, offeredAt, answeredAt, endedAt, outcome, failureReason]) => ({
+      callId, direction, remoteRaw, remoteDisplay, remoteE164, matchKind, customerId, line, forwardedBy, offeredAt, answeredAt, endedAt, outcome, failureReason,
     }));
   }
 }

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { bridge } from '../bridge';
 import { PopView } from '../pop/PopView';
 import { CasePanel } from '../cases/CasePanel';
@@ -12,6 +12,32 @@ import { useStatus } from './statusStore';
 import { SupervisorEntry } from '../supervisor/SupervisorEntry';
 import { QueuesView } from '../supervisor/QueuesView';
 import { useSupervisor } from '../supervisor/store';
+import { SignInScreen } from '../signin/SignInScreen';
+import { NoCustomersBanner } from '../signin/AccountMenu';
+import { followSession, useSession } from '../signin/store';
+import { reprovisionWhenIdle } from '../signin/provision';
+
+/**
+ * The sign-in screen when the app needs one (a preset hub, an expired session: issue 20), else
+ * the app. Until the host has said which (a few ms), nothing is drawn, so no screen flashes.
+ */
+export function Root() {
+  const view = useSession((s) => s.view);
+  const failed = useSession((s) => s.failed);
+  const formOpen = useSession((s) => s.formOpen);
+  // once drawn, the app stays mounted: a session expiring during a call covers it, never ends the call
+  const appShown = useRef(false);
+  useEffect(() => followSession(reprovisionWhenIdle), []);
+  if (!view && !failed) return null;
+  if (view?.required && !appShown.current) return <SignInScreen />;
+  appShown.current = true;
+  return (
+    <>
+      <App />
+      {view?.required ? <SignInScreen /> : formOpen && <SignInScreen onCancel={() => useSession.getState().openForm(false)} />}
+    </>
+  );
+}
 
 export function App() {
   const queuesOpen = useSupervisor((s) => s.open);
@@ -44,6 +70,7 @@ export function App() {
     <div className="app">
       <Header />
       <DemoBanner />
+      <NoCustomersBanner />
       <DesktopShell />
       <SupervisorEntry />
       <div className="workspace">

@@ -6,6 +6,7 @@ import { useStatus } from './statusStore';
 import { RegistrationBadge } from '../telephony/RegistrationBadge';
 import { SyncStatusBadge } from '../sync/SyncStatusBadge';
 import { AgentStateControl } from '../agent-state/AgentStateControl';
+import { AccountMenu } from '../signin/AccountMenu';
 
 export function Header() {
   const t = useT();
@@ -51,6 +52,7 @@ export function Header() {
         )}
       </div>
       <SyncStatusBadge />
+      <AccountMenu />
       <div className="lang" role="group" aria-label={t('header.language')} data-testid="lang-switch" data-lang={lang}>
         {LANGS.map((l: Lang) => (
           <button

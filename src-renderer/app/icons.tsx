@@ -82,3 +82,12 @@ export const QuestionIcon = (p: P) => (
     <path d="M12 17h.01" />
   </Svg>
 );
+
+/** A door with an arrow leaving it: sign out. */
+export const SignOutIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4" />
+    <path d="m16 17 5-5-5-5" />
+    <path d="M21 12H9" />
+  </Svg>
+);

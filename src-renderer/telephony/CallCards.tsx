@@ -8,6 +8,7 @@ import { PhoneIcon } from '../app/icons';
 import { displayPhone } from '../pop/phone';
 import { softphone } from './softphone';
 import { foldCalls, orderCalls, useTelephony, type CallView } from './store';
+import type { FailureKind } from './failure';
 import { useT, type StringKey } from '../i18n';
 
 // One clock for every card's timer: all of them tick in the same task, so ~20 ringing cards are
@@ -121,6 +122,20 @@ const endKey: Record<NonNullable<CallView['endReason']>, StringKey> = {
   elsewhere: 'call.end.elsewhere',
   failed: 'call.end.failed',
   transferred: 'call.end.transferred',
+};
+
+/** Why the audio could not be connected, in the agent's language (the detail: failure.ts). */
+const failureKey: Record<FailureKind, StringKey> = {
+  'no-dtls': 'call.failure.no-dtls',
+  'no-ice': 'call.failure.no-ice',
+  codec: 'call.failure.codec',
+  offer: 'call.failure.offer',
+  'mic-denied': 'call.failure.mic-denied',
+  'no-mic': 'call.failure.no-mic',
+  'mic-busy': 'call.failure.mic-busy',
+  connection: 'call.failure.connection',
+  refused: 'call.failure.refused',
+  other: 'call.failure.other',
 };
 
 /** The ringing dot: on and off with the shared clock (every ringing card in step, no animation). */
@@ -285,8 +300,12 @@ export const CallCard = memo(function CallCard({ call, shown }: { call: CallView
       {call.error && live && <div className="call-note is-error" role="alert">{t('call.error', { msg: call.error })}</div>}
       {!live && (
         <div className="card-actions">
-          <span className="call-end" data-testid="call-end-reason">
-            {call.endReason ? t(endKey[call.endReason], { detail: call.endDetail ? `: ${call.endDetail}` : '' }) : t('call.ended')}
+          {/* a call the softphone could not connect says so, never "caller hung up"; the browser's
+              or far end's own words in the tooltip (text only, as every string here) */}
+          <span className="call-end" data-testid="call-end-reason" data-failure={call.failure?.kind} title={call.failure?.detail || undefined}>
+            {call.endReason === 'failed' && call.failure
+              ? t('call.end.noAudio', { reason: t(failureKey[call.failure.kind], { detail: call.failure.detail }) })
+              : call.endReason ? t(endKey[call.endReason], { detail: call.endDetail ? `: ${call.endDetail}` : '' }) : t('call.ended')}
           </span>
           <span className="spacer" />
           <button type="button" className="btn btn-link btn-small" data-testid="call-dismiss" onClick={() => softphone.dismiss(call.id)}>

@@ -5,6 +5,7 @@ import { SessionState, Web, type Core } from 'sip.js';
 import { bridge } from '../bridge';
 import type { CallEvents } from './callEvents';
 import type { CallSessions } from './callSession';
+import { callFailure, refuseSilentAnswer } from './failure';
 import { describe, safe } from './guard';
 import { micConstraints } from './media';
 import { clearAttention } from './notify';
@@ -31,10 +32,13 @@ export class CallControls {
     this.sessions.show(id);
     clearAttention(id);
     try {
-      await e.session.accept({ sessionDescriptionHandlerOptions: { constraints: micConstraints() } });
+      await e.session.accept({ sessionDescriptionHandlerOptions: { constraints: micConstraints() }, sessionDescriptionHandlerModifiers: [refuseSilentAnswer] });
     } catch (err) {
+      // usually known already (failure.ts hookAnswerFailure, before sip.js ended the call)
+      const failure = e.failure ?? callFailure(err);
+      e.failure = failure;
       e.endReason = 'failed';
-      e.endDetail = describe(err);
+      e.endDetail = failure.detail;
       this.sessions.patch(id, { error: describe(err) });
     }
   }

@@ -82,6 +82,8 @@ function phone() {
 /** Runs pending promise callbacks and zero-delay timers (microtasks: finalize). */
 const settle = () => vi.advanceTimersByTimeAsync(0);
 const progress = () => invoked.filter((c) => c.method === 'callProgress').map((c) => `${c.input.callId} ${c.input.event}`);
+/** The reasons reported with callProgress, by call. */
+const reasons = () => invoked.filter((c) => c.method === 'callProgress' && c.input.reason !== undefined).map((c) => `${c.input.callId} ${c.input.reason}`);
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -178,6 +180,48 @@ describe('an inbound call', () => {
     expect(progress()).toEqual(['in-1 failed']);
   });
 
+  it("an offer the browser cannot accept (a carrier's plain RTP): 488, failed with why, never caller hung up", async () => {
+    const p = phone();
+    const s = await p.ring('in-1');
+    // what Chromium throws for a carrier offer no media bridge anchored; sip.js ends the session
+    // (Terminated) before accept()'s promise rejects
+    s.acceptFailure = Object.assign(
+      new Error("Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': Failed to set remote offer sdp: Called with SDP without DTLS fingerprint."),
+      { name: 'OperationError' },
+    );
+    await p.controls.answer('in-1');
+    await settle();
+    expect(s.sent).toEqual(['accept', 'reject 488']);
+    expect(getCall('in-1')).toMatchObject({ state: 'ended', endReason: 'failed', failure: { kind: 'no-dtls' } });
+    expect(getCall('in-1')!.endDetail).toContain('without DTLS fingerprint');
+    expect(progress()).toEqual(['in-1 failed']);
+    expect(reasons()).toEqual(["in-1 the caller's audio offer has no DTLS fingerprint (plain RTP: a media bridge is needed): Called with SDP without DTLS fingerprint."]);
+    expect(p.log.at(-1)).toBe('ended failed/failed');
+  });
+
+  it('a microphone refused while answering: 480 (the offer was fine), failed with why', async () => {
+    const p = phone();
+    const s = await p.ring('in-1');
+    s.acceptFailure = Object.assign(new Error('Permission denied'), { name: 'NotAllowedError' });
+    await p.controls.answer('in-1');
+    await settle();
+    expect(s.sent).toEqual(['accept', 'reject 480']);
+    expect(getCall('in-1')).toMatchObject({ state: 'ended', endReason: 'failed', failure: { kind: 'mic-denied', detail: 'Permission denied' } });
+    expect(reasons()).toEqual(['in-1 microphone access was denied: Permission denied']);
+  });
+
+  it('a failed answer after the caller hung up is the caller hanging up', async () => {
+    const p = phone();
+    const s = await p.ring('in-1');
+    s.isCanceled = true;
+    s.acceptFailure = new Error('Called with SDP without DTLS fingerprint');
+    await p.controls.answer('in-1');
+    await settle();
+    expect(getCall('in-1')).toMatchObject({ state: 'ended', endReason: 'cancelled' });
+    expect(progress()).toEqual(['in-1 cancelled']);
+    expect(reasons()).toEqual([]);
+  });
+
   it('the card waits for the lookup, at most CARD_WAIT_MS', async () => {
     const p = phone();
     let answer: (r: LookupResult) => void = () => {};
@@ -241,6 +285,40 @@ describe('an outbound call', () => {
     expect(getCall('out-1')).toMatchObject({ state: 'ended', endReason: 'failed', endDetail: '486 Busy Here' });
     expect(progress()).toEqual(['out-1 failed']);
     expect(p.log).toEqual(['offered outbound', 'recorded', 'dialing C-1', 'ended failed/failed']);
+  });
+
+  it('refused for its media (488): failed, "could not connect audio", the status recorded', async () => {
+    const p = phone();
+    await p.outgoing.dial('0211112222');
+    const s = p.dialled[0]!;
+    s.answerLastInvite(488, 'Not Acceptable Here');
+    s.to(SessionState.Terminated);
+    await settle();
+    expect(getCall('out-1')).toMatchObject({ state: 'ended', endReason: 'failed', failure: { kind: 'refused', detail: '488 Not Acceptable Here' } });
+    expect(reasons()).toEqual(['out-1 the other side refused the call: 488 Not Acceptable Here']);
+  });
+
+  it('rejected for another reason (486): failed with the status as the reason, no audio failure', async () => {
+    const p = phone();
+    await p.outgoing.dial('0211112222');
+    const s = p.dialled[0]!;
+    s.answerLastInvite(486, 'Busy Here');
+    s.to(SessionState.Terminated);
+    await settle();
+    expect(getCall('out-1')!.failure).toBeNull();
+    expect(reasons()).toEqual(['out-1 486 Busy Here']);
+  });
+
+  it('not placed for want of a microphone (sip.js ends it before invite() rejects): failed with why', async () => {
+    const p = phone();
+    const { session, inviter } = fakeInviter('out-9');
+    session.inviteFailure = Object.assign(new Error('Requested device not found'), { name: 'NotFoundError' });
+    const outgoing = new OutgoingCalls({ ua: () => ({}) as UserAgent, config: () => null }, p.sessions, p.controls, p.events, () => inviter);
+    expect(await outgoing.dial('sip:1002@pbx.test')).toBe('out-9');
+    await settle();
+    expect(getCall('out-9')).toMatchObject({ state: 'ended', endReason: 'failed', failure: { kind: 'no-mic' } });
+    expect(progress()).toEqual(['out-9 failed']);
+    expect(reasons()).toEqual(['out-9 no microphone was found: Requested device not found']);
   });
 
   it('cancelled by the agent before the answer: CANCEL, ended', async () => {

@@ -4,11 +4,12 @@
 // It reports them to the host (callProgress) and emits them (callEvents.ts); what a call ended
 // *as* (cancelled, declined, answered elsewhere, …) is decided here, once, in finalize().
 import { SessionState, type Info, type Invitation, type Inviter, type Referral, type Session } from 'sip.js';
-import type { CallEvent } from '../../src-shared/telephony/calls';
+import { failureReasonText, type CallEvent } from '../../src-shared/telephony/calls';
 import type { CallerIdentity } from '../../src-shared/telephony/identity';
 import { bridge } from '../bridge';
 import { t } from '../i18n';
 import type { CallEvents, Direction } from './callEvents';
+import { failureReason, type CallFailure } from './failure';
 import { safe } from './guard';
 import { setRinging, startCallMedia, stopRemote } from './media';
 import { clearAttention } from './notify';
@@ -24,6 +25,8 @@ interface EntryState {
   /** Set before we end a call ourselves, so the final state knows why. */
   endReason: EndReason | null;
   endDetail: string | null;
+  /** The softphone could not answer or place the call (failure.ts): what the card and the record say. */
+  failure: CallFailure | null;
   cancelled: 'caller' | 'elsewhere' | null;
   statsTimer: ReturnType<typeof setInterval> | null;
   dtmfHooked: boolean;
@@ -36,13 +39,13 @@ export type CallEntry = EntryState & ({ direction: 'inbound'; session: Invitatio
 export function newEntry(session: Invitation, direction: 'inbound'): CallEntry;
 export function newEntry(session: Inviter, direction: 'outbound'): CallEntry;
 export function newEntry(session: Invitation | Inviter, direction: Direction): CallEntry {
-  const state: EntryState = { endReason: null, endDetail: null, cancelled: null, statsTimer: null, dtmfHooked: false, finalized: false };
+  const state: EntryState = { endReason: null, endDetail: null, failure: null, cancelled: null, statsTimer: null, dtmfHooked: false, finalized: false };
   return { ...state, session, direction } as CallEntry;
 }
 
 export function newCallView(id: string, direction: Direction, who: CallerIdentity, target: string | null, customerId: string | null): CallView {
   return {
-    id, direction, state: 'ringing', endReason: null, endDetail: null, who, target,
+    id, direction, state: 'ringing', endReason: null, endDetail: null, failure: null, who, target,
     lookup: null, lookupError: null, customerId, customerName: null,
     offeredAt: Date.now(), answeredAt: null, endedAt: null,
     muted: false, busy: false, dtmfSent: '', dtmfReceived: '',
@@ -134,9 +137,10 @@ export class CallSessions {
       if (e.direction === 'inbound') useTelephony.setState({ pinnedId: id });
       this.updateRinger();
     } else if (state === SessionState.Terminated) {
-      // after the current sip.js callback: an Inviter terminates before its onReject delegate
-      // (which records why) has run
-      queueMicrotask(() => this.finalize(id));
+      // after the current sip.js callback and the promise handlers it settles: an Inviter
+      // terminates before its onReject delegate (which records why) has run, and a failed
+      // invite() (no microphone) before its promise rejects into outgoing.ts's catch
+      setTimeout(() => this.finalize(id), 0);
     }
   }
 
@@ -173,8 +177,10 @@ export class CallSessions {
     const reason = endReasonOf(e, answered);
     const event: CallEvent = reason === 'cancelled' ? 'cancelled' : reason === 'declined' ? 'declined' : reason === 'failed' ? 'failed' : 'ended';
     const now = Date.now();
-    this.patch(id, { state: 'ended', endReason: reason, endDetail: e.endDetail, endedAt: now, busy: false });
-    this.progress(id, event);
+    const failure = reason === 'failed' ? e.failure : null;
+    this.patch(id, { state: 'ended', endReason: reason, endDetail: e.endDetail, failure, endedAt: now, busy: false });
+    // a failed call is recorded with why (never as "caller hung up")
+    this.progress(id, event, reason === 'failed' ? (failure ? failureReason(failure) : e.endDetail) : null);
     const durationS = call?.answeredAt != null ? Math.max(0, Math.round((now - call.answeredAt) / 1000)) : null;
     // cases/callCases.ts ends the case of a call whose pop was replaced by a newer call's
     this.events.emit('ended', { callId: id, direction: e.direction, reason, progress: event, durationS });
@@ -202,11 +208,12 @@ export class CallSessions {
     }
   }
 
-  /** Tells the host how the call moved on (answered, and how it ended). */
-  progress(id: string, event: CallEvent): void {
+  /** Tells the host how the call moved on (answered, and how it ended; `reason`: why it failed). */
+  progress(id: string, event: CallEvent, reason: string | null = null): void {
     const call = getCall(id);
+    const why = reason ? failureReasonText(reason) : '';
     bridge
-      .invoke('callProgress', { callId: id, event, ...(call?.customerId ? { customerId: call.customerId } : {}) })
+      .invoke('callProgress', { callId: id, event, ...(call?.customerId ? { customerId: call.customerId } : {}), ...(why ? { reason: why } : {}) })
       .catch((err: unknown) => console.warn(`pronto softphone: callProgress ${event} failed`, err));
   }
 

@@ -10,6 +10,7 @@ import type { CallEvents } from './callEvents';
 import type { CallControls } from './callControls';
 import { newCallView, newEntry, type CallSessions } from './callSession';
 import type { EarlyLookups } from './earlyInvite';
+import { hookAnswerFailure } from './failure';
 import { describe, safe, uuid } from './guard';
 import { attention } from './notify';
 import type { PhoneLine } from './outgoing';
@@ -60,6 +61,13 @@ export class IncomingCalls {
     });
 
     const entry = newEntry(invitation, 'inbound');
+    // an answer that fails (an offer the browser cannot accept, no microphone) ends as `failed`
+    // with why, and the caller hears 488 for an offer we cannot take (failure.ts)
+    hookAnswerFailure(invitation, (failure) => {
+      entry.failure = failure;
+      entry.endReason = 'failed';
+      entry.endDetail = failure.detail;
+    });
     // The card waits for the lookup (a few ms) so card and pop are one React commit; it shows
     // on its own if the host is slow.
     this.sessions.add(id, entry, newCallView(id, 'inbound', who, null, null), true);

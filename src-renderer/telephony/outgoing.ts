@@ -7,7 +7,8 @@ import { bridge } from '../bridge';
 import type { CallEvents } from './callEvents';
 import type { CallControls } from './callControls';
 import { newCallView, newEntry, type CallSessions } from './callSession';
-import { describe, safe, uuid } from './guard';
+import { callFailure, isMediaRefusal, refusalFailure } from './failure';
+import { safe, uuid } from './guard';
 import { micConstraints } from './media';
 import { statusText } from './sipMessages';
 import { useTelephony } from './store';
@@ -88,12 +89,17 @@ export class OutgoingCalls {
           onReject: safe('INVITE rejected', (response: Core.IncomingResponse) => {
             entry.endReason = 'failed';
             entry.endDetail = statusText(response);
+            // the far end could not take our audio offer (488, 415, 606): "could not connect audio"
+            if (isMediaRefusal(response.message.statusCode ?? 0)) entry.failure = refusalFailure(entry.endDetail);
           }),
         },
       });
     } catch (err) {
+      // no microphone, microphone denied, no offer could be made: the call was never placed
+      const failure = callFailure(err);
+      entry.failure = failure;
       entry.endReason = 'failed';
-      entry.endDetail = describe(err);
+      entry.endDetail = failure.detail;
       if (inviter.state === SessionState.Initial) this.sessions.finalize(id);
     }
     return id;

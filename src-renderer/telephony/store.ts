@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { SoftphoneConfig } from '../../src-shared/api/contract';
 import type { LookupResult } from '../../src-shared/pop/schema';
 import type { CallerIdentity } from '../../src-shared/telephony/identity';
+import type { CallFailure } from './failure';
 
 export type RegState =
   | { kind: 'unconfigured' }
@@ -23,6 +24,8 @@ export interface CallView {
   state: CallStateKind;
   endReason: EndReason | null;
   endDetail: string | null;
+  /** Ended `failed` because the softphone could not connect the call's audio: why (failure.ts). */
+  failure?: CallFailure | null;
   who: CallerIdentity;
   /** Outbound: what was dialled. */
   target: string | null;

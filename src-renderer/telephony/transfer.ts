@@ -5,6 +5,9 @@
 // The card of the transferred call shows transfer.status: pending → done | failed (consulting
 // while an attended transfer's consultation runs).
 import { Inviter, SessionState, type Core, type Notification as SipNotification, type Referral, type URI } from 'sip.js';
+
+/** How long the transfer target gets to end a replaced consultation before we do (RFC 5589 §7). */
+export const CONSULT_GRACE_MS = 2000;
 import { t } from '../i18n';
 import type { CallControls } from './callControls';
 import { newCallView, newEntry, type CallEntry, type CallSessions } from './callSession';
@@ -75,7 +78,15 @@ export class Transfers {
     const ua = this.line.ua();
     const origDialog = o.session.dialog;
     if (!ua || !origDialog) return;
-    const done = this.settle(origId, o, target, 'attended');
+    const settle = this.settle(origId, o, target, 'attended');
+    const done = (ok: boolean, detail: string | null) => {
+      settle(ok, detail);
+      // The target should end the replaced consultation itself (RFC 3891); a gateway or carrier
+      // that does not would leave it, and its media session in the bridge, open: end it for them.
+      if (ok) setTimeout(() => {
+        if (c.session.state === SessionState.Established) void c.session.bye().catch(() => {});
+      }, CONSULT_GRACE_MS);
+    };
     o.session.delegate = {
       ...o.session.delegate,
       onNotify: safe('REFER NOTIFY', (n: SipNotification) => this.onNotify(n, done)),

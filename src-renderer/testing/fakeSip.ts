@@ -22,6 +22,16 @@ export class FakeSession {
   readonly invites: RequestDelegate[] = [];
   /** accept() fails with this (e.g. no microphone). */
   acceptError: Error | null = null;
+  /**
+   * accept() fails with this the way sip.js 0.21 does it: Invitation.handleResponseError replies
+   * 480, moves the session to Terminated, and only then does accept()'s promise reject.
+   */
+  acceptFailure: Error | null = null;
+  /** The first invite() fails with this the way sip.js's Inviter does (no microphone): Terminated, then rejects. */
+  inviteFailure: Error | null = null;
+  isCanceled = false;
+  /** sip.js's server transaction of an incoming INVITE (replies land in `sent`). */
+  readonly incomingInviteRequest = { reject: (o: { statusCode: number }) => void this.sent.push(`reject ${o.statusCode}`) };
   private readonly listeners: StateListener[] = [];
   readonly stateChange = { addListener: (l: StateListener) => void this.listeners.push(l) };
 
@@ -35,7 +45,27 @@ export class FakeSession {
   async accept(): Promise<void> {
     this.sent.push('accept');
     if (this.acceptError) throw this.acceptError;
+    if (this.acceptFailure) {
+      this.to(SessionState.Establishing);
+      await Promise.resolve(); // the answer is built asynchronously (getUserMedia, createAnswer)
+      this.handleResponseError(this.acceptFailure);
+      return;
+    }
     this.to(SessionState.Established);
+  }
+
+  stateTransition(state: SessionState): void {
+    this.to(state);
+  }
+
+  /** As sip.js 0.21's Invitation.handleResponseError (480 for everything but a content type). */
+  handleResponseError(error: unknown): void {
+    if (this.state === SessionState.Initial || this.state === SessionState.Establishing) {
+      this.incomingInviteRequest.reject({ statusCode: 480 });
+      this.stateTransition(SessionState.Terminated);
+    }
+    if (this.isCanceled) return;
+    throw error;
   }
 
   async reject(opts?: { statusCode?: number }): Promise<void> {
@@ -58,6 +88,11 @@ export class FakeSession {
     const hold = this.sessionDescriptionHandlerOptionsReInvite.hold;
     this.sent.push(this.state === SessionState.Established ? `re-INVITE ${hold ? 'hold' : 'resume'}` : 'INVITE');
     this.invites.push(opts?.requestDelegate ?? {});
+    if (this.inviteFailure && this.state === SessionState.Initial) {
+      await Promise.resolve(); // getUserMedia, createOffer
+      this.to(SessionState.Terminated);
+      throw this.inviteFailure;
+    }
   }
 
   /** Options of the REFERs sent (blind transfer), for the test to answer. */

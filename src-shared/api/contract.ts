@@ -2,7 +2,7 @@
 // HTTP) validate inputs against these before calling the service, and add nothing of their own.
 import { z } from 'zod';
 import { LookupResult, Pop, SearchHit } from '../pop/schema';
-import { CallEvent, CallRecord } from '../telephony/calls';
+import { CallEvent, CallRecord, FailureReason } from '../telephony/calls';
 import { Case, CaseEdit, Disposition, OfferOutcome } from '../cases/schema';
 import { Note, SyncStatus } from '../sync/status';
 import { SoftphoneReport } from '../desktop/presence';
@@ -10,6 +10,7 @@ import { BreakReason, ChosenState } from '../agent-state/states';
 import { AgentStateView } from '../agent-state/view';
 import { AgentStatus } from '../agent-state/states';
 import { AbandonedCaller, QueueCall, QueueDay, QueueStats, QueueTeam, SupervisorMe } from '../supervisor/stats';
+import { SessionView, SignInInput, SignInResult, SignOutResult } from '../desktop/session';
 
 const RegionCode = z.string().regex(/^[A-Z]{2}$/, 'two-letter ISO 3166 region');
 
@@ -80,7 +81,11 @@ export const methods = {
   /** The agent put a call on hold (held) or resumed it: recorded at the hub as call.hold / call.resume. */
   callHeld: { input: z.object({ callId: z.string().min(1).max(256), held: z.boolean() }), output: z.object({ ok: z.boolean() }) },
   callProgress: {
-    input: z.object({ callId: z.string().min(1).max(256), event: CallEvent, customerId: z.string().max(128).nullable().optional() }),
+    input: z.object({
+      callId: z.string().min(1).max(256), event: CallEvent, customerId: z.string().max(128).nullable().optional(),
+      /** `failed`: why (e.g. "could not accept the caller's audio offer: no DTLS fingerprint"); recorded with the call. */
+      reason: FailureReason.optional(),
+    }),
     output: z.object({ ok: z.boolean() }),
   },
   /** Start (or get) the draft case of a call / customer; the pop opens one automatically. */
@@ -189,6 +194,12 @@ export const methods = {
     input: z.object({ on: z.boolean(), watcher: z.string().min(1).max(64) }),
     output: z.object({ watching: z.boolean(), connected: z.boolean() }),
   },
+  /** Who is signed in at which hub, with the role the hub gave (issue 20); never the token. */
+  session: { input: z.object({}), output: SessionView },
+  /** Log in at the hub (POST /v1/auth/login): sync starts and the softphone is provisioned. A refusal is a result, in words. */
+  signIn: { input: SignInInput, output: SignInResult },
+  /** Push the outbox first (when online), stop the softphone and sync, revoke the token at the hub. */
+  signOut: { input: z.object({}), output: SignOutResult },
 } as const;
 
 export type Methods = typeof methods;
@@ -208,6 +219,8 @@ export const events = {
   breakReasons: z.object({ reasons: z.array(BreakReason) }),
   /** The hub's live queue and agent figures, while a Queues view watches (queueStatsWatch). */
   queueStats: QueueStats,
+  /** Signed in or out, the session expired, the SIP credential was renewed. */
+  session: SessionView,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

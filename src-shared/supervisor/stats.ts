@@ -44,7 +44,13 @@ export const AgentStat = z.object({
 export type AgentStat = z.infer<typeof AgentStat>;
 
 /** GET /v1/stats/queues, and each live message without its `type`. */
-export const QueueStats = z.object({ at: z.string(), queues: z.array(QueueStat), agents: z.array(AgentStat) });
+export const QueueStats = z.object({
+  at: z.string(),
+  /** Where "today" starts: midnight in the hub's time zone (PRONTO_HUB_TIME_ZONE), not the desktop's. */
+  dayFrom: z.string().optional(),
+  queues: z.array(QueueStat),
+  agents: z.array(AgentStat),
+});
 export type QueueStats = z.infer<typeof QueueStats>;
 
 /** One live socket message. */

@@ -326,7 +326,43 @@ export const Role = z.enum(['agent', 'supervisor', 'admin']);
 export type Role = z.infer<typeof Role>;
 
 export const LoginRequest = z.object({ name: z.string().min(1).max(100), password: z.string().min(1).max(1000) });
-export const LoginResponse = z.object({ token: z.string(), role: Role, team: z.string().nullable() });
+/**
+ * The softphone's settings as the hub hands them out at login (issue 20). The credential is a
+ * time-limited one the PBX checks without a stored password (Kamailio autheph: user name
+ * `<expiry unix seconds>:<extension>`, password base64(HMAC-SHA1(shared secret, user name))).
+ */
+export const SipProvisioning = z.object({
+  extension: z.string().min(1),
+  /** The PBX's SIP-over-WebSocket address: wss://… (ws:// only on a loopback PBX). */
+  server: z.string().min(1),
+  /** SIP domain of the agents' addresses (sip:EXT@DOMAIN). */
+  domain: z.string().min(1),
+  /** Digest realm of the PBX. */
+  realm: z.string().min(1),
+  /** Digest user name (autheph: `<expiry>:<extension>`). */
+  authUser: z.string().min(1),
+  /** Digest password (autheph: the HMAC); valid until `expiresAt`. Never logged, never persisted in clear. */
+  password: z.string().min(1),
+  /** ISO instant after which the PBX refuses the credential (log in again, or GET /v1/me/sip). */
+  expiresAt: z.string(),
+});
+export type SipProvisioning = z.infer<typeof SipProvisioning>;
+
+export const LoginResponse = z.object({
+  token: z.string(),
+  role: Role,
+  team: z.string().nullable(),
+  /** Issue 20 (all optional so an older hub still parses): the account's display name. */
+  displayName: z.string().optional(),
+  /** When the token expires unless used (it is renewed while in use). */
+  expiresAt: z.string().optional(),
+  /** null: the hub manages no PBX, or the user has no extension. */
+  sip: SipProvisioning.nullable().optional(),
+  /** false when the account can see no customers (no team, or a team without regions). */
+  customersVisible: z.boolean().optional(),
+  /** Why not, in words, when customersVisible is false. */
+  notice: z.string().nullable().optional(),
+});
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
 /** Every non-2xx JSON answer of the hub. `issues` names field paths for 400s. */

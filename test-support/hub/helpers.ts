@@ -54,6 +54,7 @@ export function describeStores(name: string, body: (ctx: SuiteContext) => void, 
 const TABLES = [
   'offer_outcomes', 'cases', 'changes', 'note_history', 'customer_notes', 'contacts', 'purchases', 'accounts', 'credit_terms',
   'customers', 'products', 'sync_mutations', 'sync_clients', 'call_events', 'agent_states', 'queues', 'tokens', 'users', 'teams',
+  'login_failures',
 ];
 
 /** Empties every table and restarts the change numbers (fast isolation between tests). */

@@ -14,10 +14,14 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync, accessSync, constants as fsConstants } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { findBinary, freeTcpPort, freeUdpPort } from './pbx-process-ports';
+import { startRtpengine, type RtpengineHandle } from './rtpengine-process';
+
+export { findBinary, freeTcpPort, freeUdpPort };
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface StartPbxOptions {
@@ -41,6 +45,20 @@ export interface StartPbxOptions {
   pkgMb?: number;
   /** Receives every log line of Kamailio (stderr). Default: kept in memory only (see logs()). */
   onLog?: (line: string) => void;
+  /**
+   * The media bridge (rtpengine, started before Kamailio): 'auto' (default) when the binary is
+   * installed, true to require it, false for none (calls between a browser and a trunk then fail).
+   */
+  mediaBridge?: boolean | 'auto';
+  /** Where external numbers go (Kamailio's TRUNK_GW), e.g. "sip:127.0.0.1:5070". Default: none (404). */
+  trunkGw?: string;
+  /** Music on hold played by the bridge. Default: deploy/kamailio/media/hold-music.wav. */
+  mohFile?: string;
+  /**
+   * The autheph secret file (the hub's PRONTO_HUB_AUTHEPH_SECRET_FILE): the PBX then also accepts
+   * hub-issued `<expiry>:<extension>` credentials (deploy/kamailio/autheph.cfg). Default: none.
+   */
+  authephSecretFile?: string;
 }
 
 export interface PbxHandle {
@@ -62,6 +80,8 @@ export interface PbxHandle {
   logs(): string;
   /** `kamcmd ul.dump`: the registrations. */
   dump(): Promise<string>;
+  /** The media bridge, or null when the PBX runs without one. */
+  readonly media: RtpengineHandle | null;
   /** Any kamcmd RPC, e.g. rpc('htable.dump', 'groups'); force a string arg with 's:600'. */
   rpc(command: string, ...args: string[]): Promise<string>;
   /** SIGTERM, wait for exit (SIGKILL to the process group after 5 s), remove workDir. */
@@ -76,24 +96,6 @@ const LOG_LINES_KEPT = 400;
 const live = new Set<Instance>();
 let exitHookInstalled = false;
 
-/** Find an executable in PATH, then in the sbin dirs a normal user's PATH often lacks. */
-export function findBinary(name: string, envVar?: string): string | undefined {
-  const fromEnv = envVar ? process.env[envVar] : undefined;
-  if (fromEnv) return fromEnv;
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
-}
-
 function defaultCfgPath(): string {
   if (process.env.PRONTO_PBX_CFG) return resolve(process.env.PRONTO_PBX_CFG);
   const candidates: string[] = [];
@@ -107,35 +109,6 @@ function defaultCfgPath(): string {
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`Kamailio config not found (tried ${candidates.join(', ')}); set PRONTO_PBX_CFG`);
   return found;
-}
-
-/** A free TCP port on 127.0.0.1 (bind to 0, read, close); or check that `port` is free. */
-export function freeTcpPort(port = 0): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', rej);
-    srv.listen(port, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => res(port));
-    });
-  });
-}
-
-/**
- * A free UDP port on 127.0.0.1; or check that `port` is free. (Binding without
- * SO_REUSEADDR fails if Kamailio holds the port; Kamailio itself would silently share it.)
- */
-export function freeUdpPort(port = 0): Promise<number> {
-  return new Promise((res, rej) => {
-    const sock = createSocket('udp4');
-    sock.once('error', rej);
-    sock.bind(port, '127.0.0.1', () => {
-      const port = sock.address().port;
-      sock.close(() => res(port));
-    });
-  });
 }
 
 function sleep(ms: number): Promise<void> {
@@ -233,6 +206,7 @@ class Instance implements PbxHandle {
     private readonly kamailio: string,
     private readonly kamcmd: string,
     private readonly opts: StartPbxOptions,
+    readonly media: RtpengineHandle | null = null,
   ) {
     this.wsUrl = `ws://127.0.0.1:${wsPort}`;
     this.ctlSocket = `unix:${join(workDir, 'kamailio_ctl')}`;
@@ -274,10 +248,22 @@ class Instance implements PbxHandle {
       '-A', `DATA_URL="text://${this.dataDir}"`,
       '-A', `TRUNK_IP="${this.opts.trunkIp ?? '127.0.0.1'}"`,
       '-A', `EVAPI_ADDR="127.0.0.1:${this.evapiPort}"`,
+      '-A', `MOH_FILE="${this.opts.mohFile ?? join(dirname(this.cfgPath), 'media/hold-music.wav')}"`,
     ];
+    // without a bridge the module points at a port nobody answers: calls are not anchored
+    if (this.media) args.push('-A', `RTPENGINE_SOCK="${this.media.sock}"`);
+    else args.push('-A', 'RTPENGINE_SOCK="udp:127.0.0.1:9"');
+    if (this.opts.trunkGw) args.push('-A', `TRUNK_GW="${this.opts.trunkGw}"`);
+    // autheph (issue 20): the secret goes into the private run dir, never on the command line;
+    // Kamailio then starts there so that autheph.cfg's relative import_file finds it
+    if (this.opts.authephSecretFile) {
+      const secret = readFileSync(this.opts.authephSecretFile, 'utf8').replace(/\s+$/, '');
+      if (!/^[!#-[\]-~]{16,512}$/.test(secret)) throw new Error(`${this.opts.authephSecretFile}: 16-512 printable ASCII characters without spaces, quotes or backslashes`);
+      writeFileSync(join(this.workDir, 'pronto-autheph-secret.cfg'), `#!define WITH_AUTHEPH\n#!define AUTHEPH_SECRET "${secret}"\n`, { mode: 0o600 });
+    }
     // Own process group (detached) so kill9()/stop() can reach the worker processes too:
     // Kamailio's children survive a SIGKILL of the main process and keep the ports.
-    const child = spawn(this.kamailio, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.kamailio, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(this.opts.authephSecretFile ? { cwd: this.workDir } : {}) });
     this.child = child;
     this.currentPid = child.pid ?? 0;
     let partial = '';
@@ -337,6 +323,7 @@ class Instance implements PbxHandle {
   /** Synchronous last-resort cleanup (process 'exit' hook). */
   killSync(): void {
     this.killGroup('SIGKILL');
+    this.media?.killSync();
     try {
       rmSync(this.workDir, { recursive: true, force: true });
     } catch {
@@ -364,6 +351,7 @@ class Instance implements PbxHandle {
     this.stopped = true;
     try {
       await this.terminate();
+      await this.media?.stop();
     } finally {
       live.delete(this);
       rmSync(this.workDir, { recursive: true, force: true });
@@ -430,7 +418,18 @@ export async function startPbx(opts: StartPbxOptions = {}): Promise<PbxHandle> {
   while (opts.evapiPort === undefined && evapiPort === wsPort) evapiPort = await freeTcpPort();
 
   const workDir = mkdtempSync(join(tmpdir(), 'pronto-pbx-'));
-  const inst = new Instance(wsPort, udpPort, evapiPort, workDir, cfgPath, dataDir, kamailio, kamcmd, opts);
+  // the bridge first: Kamailio's rtpengine module marks a bridge that does not answer at start as dead
+  const wantBridge = opts.mediaBridge ?? 'auto';
+  let media: RtpengineHandle | null = null;
+  if (wantBridge === true || (wantBridge === 'auto' && findBinary('rtpengine', 'PRONTO_RTPENGINE_BIN'))) {
+    try {
+      media = await startRtpengine({ workDir, onLog: opts.onLog });
+    } catch (err) {
+      rmSync(workDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+  const inst = new Instance(wsPort, udpPort, evapiPort, workDir, cfgPath, dataDir, kamailio, kamcmd, opts, media);
   live.add(inst);
   installExitHook();
   try {

@@ -6,6 +6,7 @@ import type { Sqlite } from '../../db/store';
 import { cases, dispositions, offerOutcomes } from '../../db/schema';
 import { pluckStatement, rawStatement, type RowOf } from '../../db/queries/typed';
 import { Outbox } from '../sync/outbox';
+import { OWNED_BY_CURRENT } from '../sync/owner';
 import type { Case, CaseEdit, CaseSubmitPayload, Disposition, OfferOutcome } from '../../../src-shared/cases/schema';
 
 // The result columns of COLS (typed.ts checks the two agree when the statements are prepared).
@@ -28,9 +29,10 @@ export class CaseService {
   constructor(private sqlite: Sqlite, private now: () => Date = () => new Date()) {
     this.outbox = new Outbox(sqlite);
     this.q = {
-      byId: rawStatement(sqlite, `SELECT ${COLS} FROM cases WHERE case_id = ?`, CASE),
-      byCall: rawStatement(sqlite, `SELECT ${COLS} FROM cases WHERE call_id = ? ORDER BY created_at DESC LIMIT 1`, CASE),
-      open: rawStatement(sqlite, `SELECT ${COLS} FROM cases WHERE status != 'submitted' AND origin = 'local' ORDER BY updated_at DESC LIMIT 20`, CASE),
+      // shared desks (issue 20): another agent's drafts are neither shown nor editable here
+      byId: rawStatement(sqlite, `SELECT ${COLS} FROM cases WHERE case_id = ? AND ${OWNED_BY_CURRENT}`, CASE),
+      byCall: rawStatement(sqlite, `SELECT ${COLS} FROM cases WHERE call_id = ? AND ${OWNED_BY_CURRENT} ORDER BY created_at DESC LIMIT 1`, CASE),
+      open: rawStatement(sqlite, `SELECT ${COLS} FROM cases WHERE status != 'submitted' AND origin = 'local' AND ${OWNED_BY_CURRENT} ORDER BY updated_at DESC LIMIT 20`, CASE),
       forCustomer: rawStatement(sqlite, `SELECT ${COLS} FROM cases WHERE customer_id = ? AND status = 'submitted' ORDER BY coalesce(submitted_at, created_at) DESC LIMIT ?`, CASE),
       all: rawStatement(sqlite, `SELECT ${COLS} FROM cases ORDER BY created_at DESC LIMIT ?`, CASE),
       offers: rawStatement(sqlite, 'SELECT sku, kind, outcome, decided_at FROM offer_outcomes WHERE case_id = ? ORDER BY decided_at, sku', OUTCOME),

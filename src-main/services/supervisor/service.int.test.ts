@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../../src-hub/db/store';
 import { buildHub } from '../../../src-hub/http/app';
 import { setQueue } from '../../../src-hub/agents/queues';
+import { dayOf } from '../../../src-hub/stats/day';
 import { recordEvents, type RawEvent } from '../../../src-hub/agents/events';
 import { resetAndSeed, testStore } from '../../../test-support/hub/helpers';
 import type { QueueStats } from '../../../src-shared/supervisor/stats';
@@ -17,10 +18,13 @@ let app: FastifyInstance;
 let hubUrl: string;
 let tokens: Awaited<ReturnType<typeof resetAndSeed>>;
 
-// "now" for the day's reads: today 12:00 local, the events an hour before
-const noon = new Date();
-noon.setHours(12, 0, 0, 0);
-const NOW = noon.getTime();
+// "now" for the day's reads: the last quarter hour, the events in the hour before. The hub counts
+// with the real clock, so its time zone is one where that hour lies well inside today (whole-hour
+// offsets without summer time: quarter hours align everywhere), whenever the test runs.
+const QUARTER = 15 * 60_000;
+const NOW = Math.floor(Date.now() / QUARTER) * QUARTER;
+const hourIn = (tz: string) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: 'numeric', hourCycle: 'h23' }).format(NOW));
+const HUB_TZ = ['UTC', 'Asia/Tokyo', 'America/Bogota'].find((tz) => hourIn(tz) >= 2 && hourIn(tz) <= 21)!;
 const at = (minutes: number, seconds = 0) => new Date(NOW - 60 * 60_000 + minutes * 60_000 + seconds * 1000).toISOString();
 
 const EVENTS: RawEvent[] = [
@@ -45,7 +49,7 @@ const EVENTS: RawEvent[] = [
 
 beforeAll(async () => {
   store = await testStore('pglite');
-  app = await buildHub({ store, live: { coalesceMs: 5 } });
+  app = await buildHub({ store, live: { coalesceMs: 5 }, stats: { timeZone: HUB_TZ } });
   tokens = await resetAndSeed(store);
   await setQueue(store, { name: 'sales', number: '600', team: 'North' });
   await recordEvents(store, EVENTS);
@@ -85,12 +89,13 @@ describe('supervisor service', () => {
   it("today's quarter hours: the report's figures and the peak of calls waiting", async () => {
     const day = await service(tokens.supervisor).queueDay();
     const withCalls = day.rows.filter((r) => r.offered > 0);
-    // 11:00–11:15: c1, c2, c3 entered (c1 answered within T; c2 abandoned; c3 timed out)
+    // the first quarter of the hour: c1, c2, c3 entered (c1 answered within T; c2 abandoned; c3 timed out)
     expect(withCalls[0]).toMatchObject({ queue: 'sales', offered: 3, answered: 1, abandoned: 1, timedOut: 1, serviceLevelPct: 33.3, peakWaiting: 2 });
-    // 11:45–12:00: c6 entered and still waits
+    // the last quarter: c6 entered and still waits
     const last = day.rows.find((r) => Date.parse(r.from) === NOW - 15 * 60_000)!;
     expect(last).toMatchObject({ offered: 1, peakWaiting: 1 });
-    expect(Date.parse(day.from)).toBe(new Date(noon).setHours(0, 0, 0, 0));
+    // today as the hub counts it (its time zone), not the desktop's midnight
+    expect(Date.parse(day.from)).toBe(dayOf(NOW, HUB_TZ).from);
   });
 
   it("a queue's calls today, newest first, from the raw events", async () => {

@@ -1,7 +1,8 @@
 // The host side of the supervisor's Queues view: who the hub says this user is (the desktop never
 // decides that itself), the live and historical queue figures, a queue's calls and the callers
-// who gave up, today; a supervisor sets an agent's state. "Today" starts at the desktop's local
-// midnight. Without a hub, `me` is null and everything else is an error.
+// who gave up, today; a supervisor sets an agent's state. "Today" starts at midnight in the hub's
+// time zone (QueueStats.dayFrom), as in the hub's own figures and reports. Without a hub, `me` is
+// null and everything else is an error.
 import { z } from 'zod';
 import { AgentStatus, BreakReason, type ChosenState } from '../../../src-shared/agent-state/states';
 import {
@@ -42,9 +43,14 @@ export class SupervisorService {
     return this.o.link;
   }
 
-  /** Local midnight today, and now. */
-  private today(): { from: Date; now: Date } {
+  /**
+   * Today as the hub counts it (midnight in the hub's time zone, from its live figures), and now;
+   * the desktop's local midnight only when the hub does not say (an older hub).
+   */
+  private async today(): Promise<{ from: Date; now: Date }> {
     const now = new Date(this.now());
+    const stats = await hubGet(this.hub(), '/v1/stats/queues', QueueStats);
+    if (stats.dayFrom && Date.parse(stats.dayFrom) <= now.getTime()) return { from: new Date(stats.dayFrom), now };
     const from = new Date(now);
     from.setHours(0, 0, 0, 0);
     return { from, now };
@@ -68,7 +74,7 @@ export class SupervisorService {
   /** Today's quarter hours per queue (report rows), each with its peak of calls waiting. */
   async queueDay(): Promise<QueueDay> {
     const link = this.hub();
-    const { from, now } = this.today();
+    const { from, now } = await this.today();
     const to = new Date(Math.max(from.getTime() + QUARTER_MS, Math.ceil(now.getTime() / QUARTER_MS) * QUARTER_MS));
     const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString(), interval: '15m' });
     const [report, events] = await Promise.all([hubGet(link, `/v1/reports/queues?${q}`, QueueReport), hubEvents(link, from, to)]);
@@ -76,12 +82,12 @@ export class SupervisorService {
   }
 
   async queueCalls(queue: string): Promise<QueueCall[]> {
-    const { from, now } = this.today();
+    const { from, now } = await this.today();
     return queueCalls(await hubEvents(this.hub(), from, new Date(now.getTime() + 1)), queue, now.getTime());
   }
 
   async abandonedCallers(): Promise<AbandonedCaller[]> {
-    const { from, now } = this.today();
+    const { from, now } = await this.today();
     return abandonedCallers(await hubEvents(this.hub(), from, new Date(now.getTime() + 1)));
   }
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Sqlite } from '../../db/store';
 import { outbox, outboxRejected } from '../../db/schema';
 import { computed, pluckStatement, rawStatement } from '../../db/queries/typed';
+import { OWNED_BY_CURRENT } from './owner';
 
 export interface OutboxRow {
   seq: number;
@@ -32,10 +33,13 @@ export class Outbox {
   private countQ;
   private rejectedQ;
   private hasQ;
+  private othersQ;
 
   constructor(private sqlite: Sqlite) {
     this.insert = pluckStatement(sqlite, 'INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?) RETURNING seq', outbox.seq);
-    this.pendingQ = rawStatement(sqlite, 'SELECT seq, id, kind, payload, created_at, attempts, last_error FROM outbox ORDER BY seq LIMIT ?',
+    // shared desks: only the signed-in agent's rows (and unowned ones) go out, under their token;
+    // another agent's stay until that agent signs in here again (see owner.ts)
+    this.pendingQ = rawStatement(sqlite, `SELECT seq, id, kind, payload, created_at, attempts, last_error FROM outbox WHERE ${OWNED_BY_CURRENT} ORDER BY seq LIMIT ?`,
       [outbox.seq, outbox.id, outbox.kind, outbox.payload, outbox.createdAt, outbox.attempts, outbox.lastError]);
     this.deleteQ = sqlite.prepare('DELETE FROM outbox WHERE id = ?');
     this.rejectIns = sqlite.prepare(`
@@ -43,7 +47,8 @@ export class Outbox {
       SELECT id, seq, kind, payload, ?, ? FROM outbox WHERE id = ?
       ON CONFLICT (id) DO NOTHING`);
     this.failQ = sqlite.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?');
-    this.countQ = rawStatement(sqlite, 'SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_rejected)', [computed<number>(), computed<number>()]);
+    this.countQ = rawStatement(sqlite, `SELECT (SELECT count(*) FROM outbox WHERE ${OWNED_BY_CURRENT}), (SELECT count(*) FROM outbox_rejected)`, [computed<number>(), computed<number>()]);
+    this.othersQ = pluckStatement(sqlite, `SELECT count(*) FROM outbox WHERE NOT ${OWNED_BY_CURRENT}`, computed<number>());
     this.rejectedQ = rawStatement(sqlite, 'SELECT id, seq, kind, reason, rejected_at FROM outbox_rejected ORDER BY rejected_at DESC LIMIT ?',
       [outboxRejected.id, outboxRejected.seq, outboxRejected.kind, outboxRejected.reason, outboxRejected.rejectedAt]);
     this.hasQ = pluckStatement(sqlite, 'SELECT 1 FROM outbox WHERE id = ?', computed<1>());
@@ -85,6 +90,12 @@ export class Outbox {
     })();
   }
 
+  /** Rows other agents of this desk left unsent (kept for their next sign-in here). */
+  othersPending(): number {
+    return this.othersQ.get()!;
+  }
+
+  /** The signed-in agent's pending rows (and unowned ones); rejected: all. */
   counts(): { pending: number; rejected: number } {
     const [pending, rejected] = this.countQ.get()!;
     return { pending, rejected };
