@@ -2,12 +2,13 @@
 //
 // Concurrent carrier calls through the PBX's media bridge (rtpengine) to BROWSER agents: SIPp
 // trunk callers (RTP/AVP A-law speech, one SIPp per call, each on its own media port) →
-// Kamailio + rtpengine → sip.js in headless Chromium (the real renderer served by `pronto serve`,
-// one page per agent, fake microphone). Every call runs --seconds once all are answered; audio
-// is counted both ways:
+// Kamailio + rtpengine → sip.js in headless Chromium, one UserAgent per agent (fake microphone,
+// the app's sip.js and WebRTC stack, without the app's UI: bench/support/media-agents.browser.mjs
+// says why), all in one page. Every call runs --seconds once all are answered; audio is counted
+// both ways:
 //   trunk side   tcpdump on `lo` of what reaches each SIPp media port (test-support/media):
 //                packets, loss from RTP sequence numbers, RFC 3550 interarrival jitter;
-//   agent side   RTCPeerConnection.getStats() inbound-rtp in each page: packetsReceived,
+//   agent side   RTCPeerConnection.getStats() inbound-rtp of each agent: packetsReceived,
 //                packetsLost, jitter (sampled every second).
 // A call is one-way when either side received no audio in the window. bridge_cpu_pct is
 // rtpengine's CPU time over the window (/proc/PID/stat) per wall time (100 = one core).
@@ -19,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { startLab, netnsAvailable, type TelephonyLab } from '../e2e/support/telephony-lab';
 import { CHROMIUM_MEDIA_ARGS } from '../e2e/support/chromium';
+import { openMediaAgents } from './support/media-agents';
 import { trunkCallRow, trunkScenario } from '../test-support/sipp/trunk';
 import type { SippResult } from '../test-support/sipp/sipp';
 
@@ -49,111 +51,71 @@ function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ is 100 on Linux
 }
 
-// Every RTCPeerConnection of the page, for getStats() (the softphone keeps its own privately).
-const HOOK = `(() => {
-  const Orig = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = function (...a) { const pc = new Orig(...a); window.__pcs.push(pc); return pc; };
-  window.RTCPeerConnection.prototype = Orig.prototype;
-})();`;
-
-interface Inbound { received: number; lost: number; jitterMs: number }
-// (a string: this file is compiled without the DOM library)
-const INBOUND = `(async () => {
-  let received = 0, lost = 0, jitterMs = 0;
-  for (const pc of window.__pcs) {
-    if (pc.connectionState === 'closed') continue;
-    const stats = await pc.getStats();
-    stats.forEach((r) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'audio') {
-        received += r.packetsReceived || 0;
-        lost += r.packetsLost || 0;
-        jitterMs = Math.max(jitterMs, (r.jitter || 0) * 1000);
-      }
-    });
-  }
-  return { received, lost, jitterMs };
-})()`;
-function inbound(page: Page): Promise<Inbound> {
-  return page.evaluate(INBOUND) as Promise<Inbound>;
-}
+interface AgentStats { user: string; state: string; error: string | null; received: number; lost: number; jitterMs: number; energy: number }
+const stats = (page: Page) => page.evaluate('window.benchAgents.mediaStats()') as Promise<AgentStats[]>;
 
 let lab: TelephonyLab | null = null;
 let browser: Browser | null = null;
 async function main(): Promise<void> {
   if (!netnsAvailable()) throw new Error('bench:media needs root and `ip netns` (real RTP over loopback only flows inside a network namespace)');
   log(`lab: Kamailio + rtpengine + web host in a network namespace, ${calls} agents…`);
-  lab = await startLab({ customers: 200, seed: 3, netns: true, agents: Math.max(10, calls), log });
+  lab = await startLab({ customers: 200, seed: 3, netns: true, agents: 10 + calls, log });
   if (!lab.mediaBridge) throw new Error('no media bridge: apt-get install -y rtpengine-daemon');
   browser = await chromium.launch({ executablePath: lab.chromiumPath, args: CHROMIUM_MEDIA_ARGS, headless: true });
 
-  // one page per agent, each registered as its own user through the settings form
-  const pages: Page[] = [];
-  for (let i = 0; i < calls; i++) {
-    const user = String(1001 + i);
-    const ctx = await browser.newContext({ viewport: { width: 1000, height: 700 }, permissions: ['microphone'] });
-    await ctx.addInitScript(HOOK);
-    const page = await ctx.newPage();
-    await page.goto(lab.url);
-    await page.getByTestId('softphone').waitFor();
-    if (user !== '1001') {
-      if (!(await page.getByTestId('sip-settings').isVisible())) await page.getByTestId('sip-settings-toggle').click();
-      await page.getByTestId('sip-server').fill(lab.wsUrl);
-      await page.getByTestId('sip-uri').fill(`sip:${user}@127.0.0.1`);
-      await page.getByTestId('sip-user').fill(user);
-      await page.getByTestId('sip-password').fill('pronto-dev');
-      await page.getByTestId('sip-displayName').fill(`Agent ${user}`);
-      await page.getByTestId('sip-save').click();
-    }
-    await page.locator('[data-testid="sip-registration"][data-state="registered"]').waitFor({ timeout: 20_000 });
-    pages.push(page);
-  }
-  log(`${pages.length} browser agents registered; placing ${calls} trunk calls`);
+  // the agents: sip.js UserAgents in one page served on the lab's origin (a secure context for
+  // getUserMedia), each registered as its own extension (see bench/support/media-agents.browser.mjs)
+  const ctx = await browser.newContext({ permissions: ['microphone'] });
+  const page = await ctx.newPage();
+  await openMediaAgents(page, lab.url);
+  // 1011 on: the app page itself registers the web host's default extension (1001)
+  const users = Array.from({ length: calls }, (_, i) => String(1011 + i));
+  log(`agents register at ${lab.wsUrl}`);
+  await page.evaluate(`window.benchAgents.startAgents(${JSON.stringify({ server: lab.wsUrl, domain: '127.0.0.1', users, password: 'pronto-dev' })})`);
+  log(`${users.length} browser agents registered (one page); placing ${calls} trunk calls`);
 
   const talkS = seconds + 25; // ring, answer, settle, measure, hang up
-  const legs = Array.from({ length: calls }, () => trunkScenario('uac-trunk-audio', talkS + 10));
+  // one SIPp per call, media ports 4 apart (SIPp binds four from its -mp)
+  const legs = Array.from({ length: calls }, (_, i) => trunkScenario('uac-trunk-audio', talkS + 10, 40000 + 4 * i));
   const runs: Promise<SippResult>[] = legs.map((t, i) =>
     lab!.sipp({
       scenario: 'custom',
       scenarioFile: t.file,
-      csv: [trunkCallRow({ caller: `+3902555${String(i).padStart(4, '0')}`, target: String(1001 + i) })],
+      csv: [trunkCallRow({ caller: `+3902555${String(i).padStart(4, '0')}`, target: users[i]! })],
       extraArgs: ['-mp', String(t.mediaPort)],
       timeoutS: talkS + 60,
     }),
   );
-  // every agent answers its ringing call
-  let established = 0;
-  await Promise.all(
-    pages.map(async (page) => {
-      const ring = page.locator('[data-testid="call-card"][data-state="ringing"]').first();
-      await ring.waitFor({ timeout: 30_000 });
-      await ring.getByTestId('call-answer').click();
-      await page.locator('[data-testid="call-card"][data-state="active"]').first().waitFor({ timeout: 20_000 });
-      established++;
-    }),
-  ).catch((e: Error) => log(`answering: ${e.message.split('\n')[0]}`));
+  // every agent answers its call at once
+  const deadline = Date.now() + 60_000;
+  let now = await stats(page);
+  while (now.some((a) => a.state !== 'active' && a.state !== 'failed') && Date.now() < deadline) {
+    await sleep(500);
+    now = await stats(page);
+  }
+  const established = now.filter((a) => a.state === 'active').length;
+  for (const a of now) if (a.state !== 'active') log(`agent ${a.user}: ${a.state} ${a.error ?? ''}`);
   const sessions = (await lab.bridgeCalls()).length;
   log(`${established} calls established, ${sessions} media sessions in the bridge; settling 3 s, then measuring ${seconds} s`);
   await sleep(3000);
 
   await lab.captureStart(legs.map((l) => l.mediaPort));
-  const before = await Promise.all(pages.map(inbound));
+  const before = await stats(page);
   const cpu0 = lab.mediaPid ? cpuSeconds(lab.mediaPid) : 0;
   const t0 = Date.now();
   const jitterSamples: number[] = [];
   const load: number[] = [];
   while (Date.now() - t0 < seconds * 1000) {
     await sleep(1000);
-    const now = await Promise.all(pages.map(inbound));
-    for (const s of now) jitterSamples.push(s.jitterMs);
+    for (const a of await stats(page)) if (a.state === 'active') jitterSamples.push(a.jitterMs);
     load.push(loadavg()[0]!);
   }
   const wall = (Date.now() - t0) / 1000;
   const cpu1 = lab.mediaPid ? cpuSeconds(lab.mediaPid) : 0;
-  const after = await Promise.all(pages.map(inbound));
+  const after = await stats(page);
   const trunk = await lab.captureStop(legs.map((l) => l.mediaPort));
   log('hanging up');
-  for (const page of pages) await page.getByTestId('call-hangup').first().click().catch(() => {});
+  await page.evaluate('window.benchAgents.hangUpAll()');
   const results = await Promise.all(runs);
   const leaked = (await lab.bridgeCalls()).length;
 
@@ -185,7 +147,7 @@ async function main(): Promise<void> {
   const out = {
     bench: 'media',
     calls,
-    browser_legs: pages.length,
+    browser_legs: established,
     established,
     one_way: oneWay,
     rtp_loss_pct: round(((agentLost + trunkLost) * 100) / Math.max(1, agentRecv + agentLost + trunkRecv + trunkLost), 3),
@@ -194,7 +156,7 @@ async function main(): Promise<void> {
     seconds,
     bridge_sessions: sessions,
     leaked_sessions: leaked,
-    agent_side: { packets: agentRecv, lost: agentLost },
+    agent_side: { packets: agentRecv, lost: agentLost, per_call: after.map((a, i) => a.received - before[i]!.received) },
     trunk_side: { packets: trunkRecv, lost: trunkLost, level_min: round(Math.min(...trunk.map((t) => t.level)), 4) },
     load_avg_1m_max: round(Math.max(...load), 2),
   };

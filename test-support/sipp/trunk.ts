@@ -15,18 +15,21 @@ import { SIPP_DIR } from './sipp';
 const work = mkdtempSync(join(tmpdir(), 'pronto-sipp-trunk-'));
 let n = 0;
 
-/** A free-looking even media port for SIPp (the bridge uses 30000–39999). */
+/**
+ * A media port for SIPp (the bridge uses 30000–39999). SIPp binds it and the next ones (audio,
+ * its RTCP, video, video RTCP): ports a multiple of 4 apart never overlap.
+ */
 export function sippMediaPort(): number {
-  return 40000 + 2 * Math.floor(Math.random() * 4900);
+  return 40000 + 4 * Math.floor(Math.random() * 2450);
 }
 
-export function trunkScenario(name: 'uac-trunk-audio' | 'uas-trunk-audio', seconds = 7): { file: string; mediaPort: number; pcap: string } {
+export function trunkScenario(name: 'uac-trunk-audio' | 'uas-trunk-audio', seconds = 7, mediaPort = sippMediaPort()): { file: string; mediaPort: number; pcap: string } {
   const id = ++n;
   const pcap = seconds > 7 ? writeLongPcap(join(work, `audio-${id}.pcap`), seconds) : SHIPPED_PCAP;
   const text = readFileSync(join(SIPP_DIR, `${name}.xml`), 'utf8').replaceAll(SHIPPED_PCAP, pcap);
   const file = join(work, `${name}-${id}.xml`);
   writeFileSync(file, text);
-  return { file, mediaPort: sippMediaPort(), pcap };
+  return { file, mediaPort, pcap };
 }
 
 /** CSV row of uac-trunk-audio.xml: caller; dialed; codec list; an extra rtpmap line. */
