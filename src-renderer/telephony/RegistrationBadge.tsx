@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useTelephony, type RegState } from './store';
 import { useT } from '../i18n';
+import { lineOf } from './line';
 
 function useCountdown(until: number | null): number | null {
   const [now, setNow] = useState(() => Date.now());
@@ -34,7 +35,9 @@ export function regLabel(reg: RegState, t: ReturnType<typeof useT>, seconds: num
 export function RegistrationBadge() {
   const t = useT();
   const reg = useTelephony((s) => s.reg);
-  const user = useTelephony((s) => s.config?.user ?? '');
+  // the line the agent is reachable on: the address's user (a hub-issued credential's digest user
+  // is `<expiry>:<extension>`, not something to show)
+  const user = useTelephony((s) => lineOf(s.config?.uri ?? '', s.config?.user ?? ''));
   const seconds = useCountdown(reg.kind === 'connecting' ? reg.retryAt : null);
   const label = regLabel(reg, t, seconds);
   const reason = reg.kind === 'failed' ? reg.reason : reg.kind === 'connecting' ? reg.reason ?? '' : '';
@@ -58,3 +61,4 @@ export function RegistrationBadge() {
     </button>
   );
 }
+

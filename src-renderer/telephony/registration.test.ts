@@ -247,3 +247,12 @@ it('ignores the callbacks of an older configuration', async () => {
   expect(registerers).toHaveLength(0);
   expect(reg.isCurrent(next)).toBe(true);
 });
+
+describe('the line shown on the badge', () => {
+  it('is the address user, never a hub credential\'s <expiry>:<extension>', async () => {
+    const { lineOf } = await import('./line');
+    expect(lineOf('sip:1001@pbx.example.com', '1796726966:1001')).toBe('1001');
+    expect(lineOf('', '1796726966:1001')).toBe('1001');
+    expect(lineOf('sip:1002@127.0.0.1', '1002')).toBe('1002');
+  });
+});
