@@ -18,7 +18,7 @@ import { demoInfo } from '../services/demo';
 import type { Region } from '../../src-shared/phone/normalize';
 import { isRegion } from '../../src-shared/phone/normalize';
 import { ApiError } from './errors';
-import { digestHa1, keepHeldPassword, withoutPassword } from './softphone-secret';
+import { digestHa1, keepHeldPassword, RealmPin, withoutPassword } from './softphone-secret';
 import { plaintextRefusal } from '../../src-shared/api/plaintext-policy';
 import { WriteQueue } from '../db/writes';
 import type { Checkpointer } from '../db/checkpointer';
@@ -125,6 +125,7 @@ export class DesktopApi {
   /** The sign-in session (issue 20); null: a host without one (tests). */
   session: SessionService | null = null;
   private sessionSoftphone: SoftphoneConfig | null = null;
+  private readonly realmPin = new RealmPin();
   /** The softphone's settings from the hub's login (SIP provisioning); the agent's own settings win. */
   private provisioned: SoftphoneConfig | null = null;
   /** The softphone settings this host holds, password included (never sent to a page as such). */
@@ -322,7 +323,12 @@ export class DesktopApi {
       },
       softphoneCredential: ({ realm }) => {
         const c = this.softphoneHeld();
-        return c?.password ? { ha1: digestHa1(c.user, realm, c.password) } : null;
+        if (!c?.password) return null;
+        if (!this.realmPin.allows(c, realm)) {
+          (ctx.log ?? console.error)(`softphone: HA1 refused for realm "${realm.slice(0, 80)}": this password signs for one realm only`);
+          return null;
+        }
+        return { ha1: digestHa1(c.user, realm, c.password) };
       },
       attention: ({ title, body }) => ({ handled: ctx.platform?.attention?.(title, body) ?? false }),
       listCalls: ({ limit }) => this.calls.recent(limit ?? 100),

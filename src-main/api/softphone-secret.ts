@@ -19,3 +19,19 @@ export function keepHeldPassword(given: SoftphoneConfig, held: SoftphoneConfig |
 export function digestHa1(user: string, realm: string, password: string): string {
   return createHash('md5').update(`${user}:${realm}:${password}`).digest('hex');
 }
+
+/**
+ * One realm per held password: the first realm a page asks HA1 for is pinned for as long as the
+ * same credential (server, user, password) is held, and any other realm is refused. Without it,
+ * a page (or a PBX it is pointed at) could collect HA1 for realms of its choosing, each an offline
+ * guess at a password agents often reuse; one PBX uses one realm.
+ */
+export class RealmPin {
+  private pinned: { key: string; realm: string } | null = null;
+
+  allows(c: SoftphoneConfig, realm: string): boolean {
+    const key = createHash('sha256').update(`${c.server}\n${c.user}\n${c.password}`).digest('hex');
+    if (this.pinned?.key !== key) this.pinned = { key, realm };
+    return this.pinned.realm === realm;
+  }
+}

@@ -127,6 +127,16 @@ describe('SIP password', () => {
     expect(replies.find((r) => r.includes('"id":2'))).toContain(ha1); // the held password was kept
     for (const body of seen) expect(body).not.toContain(PASSWORD);
   });
+
+  it('signs for one realm only: HA1 for another realm is refused while the same password is held', async () => {
+    const h = await host();
+    const key = { 'X-Pronto-Key': h.launchKey };
+    const first = (await (await call(h, 'softphoneCredential', { realm: 'pronto.local' }, key)).json()) as { result: { ha1: string } };
+    expect(first.result.ha1).toMatch(/^[0-9a-f]{32}$/);
+    // a page (or a PBX it was pointed at) asking for HA1 of realms of its choosing gets nothing
+    expect(await (await call(h, 'softphoneCredential', { realm: 'evil.example' }, key)).json()).toEqual({ ok: true, result: null });
+    expect(await (await call(h, 'softphoneCredential', { realm: 'pronto.local' }, key)).json()).toEqual(first);
+  });
 });
 
 describe('CSP', () => {
