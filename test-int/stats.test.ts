@@ -10,6 +10,7 @@ import { startQueueLab, sleep, type QueueLab } from '../test-support/pbx/queue-l
 import { startAgent, startCaller, type AgentRun } from '../test-support/sipp/queue-agents';
 import { parseMessageLog, type SippResult } from '../test-support/sipp/sipp';
 import { buildHub } from '../src-hub/http/app';
+import { openStore } from '../src-hub/db/store';
 
 const SL_S = 3;
 const SHORT_S = 1;
@@ -146,6 +147,26 @@ describeStores('statistics from a scripted day', (ctx) => {
     expect(lines[1]).toContain(`,sales,sales (600),${t.offered},${t.answered},${t.abandoned},${t.shortAbandoned},${t.timedOut},`);
     const agentsCsv = await lab.app.inject({ method: 'GET', url: `/v1/reports/agents?from=${from}&to=${to}&format=csv`, headers: boss });
     expect(agentsCsv.body.split('\r\n')[0]).toBe('name,team,handled,ahtS,ringNoAnswers,occupancyPct,availableS,ringingS,onCallS,wrapUpS,breakS,offlineS');
+  });
+
+  it.runIf(ctx.kind === 'postgres')('a second hub instance on the same PostgreSQL (its own connections) shows the same figures and follows events written through the first', async () => {
+    const boss = { authorization: `Bearer ${lab.tokens.get('boss')}` };
+    const db = (await ctx.store.query<{ db: string }>('SELECT current_database() AS db'))[0]!.db;
+    const other = await openStore({ databaseUrl: ctx.pg!.url.replace(/\/[^/]*$/, `/${db}`), poolSize: 4 });
+    const second = await buildHub({ store: other });
+    try {
+      const stats = async (app: typeof second) => (await app.inject({ method: 'GET', url: '/v1/stats/queues', headers: boss })).json() as { queues: Record<string, unknown>[]; agents: Record<string, unknown>[] };
+      const strip = (q: Record<string, unknown>[]) => q.map(({ agents: _a, ...rest }) => rest);
+      expect(strip((await stats(second)).queues)).toEqual(strip((await stats(lab.app)).queues));
+      // a supervisor on the second instance sees a state set through the first (LISTEN/NOTIFY)
+      await lab.setState('a3', 'break', 'training');
+      await expect.poll(async () => (await stats(second)).agents.find((a) => a.name === 'a3')?.reason, { timeout: 10_000 }).toBe('training');
+      await lab.setState('a3', 'break', 'lunch');
+      await expect.poll(async () => (await stats(second)).agents.find((a) => a.name === 'a3')?.reason, { timeout: 10_000 }).toBe('lunch');
+    } finally {
+      await second.close();
+      await other.close();
+    }
   });
 
   it('a restarted hub shows the same figures; a desktop offline for a while converges the totals', async () => {
