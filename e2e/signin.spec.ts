@@ -17,10 +17,14 @@ import { importFeed } from '../src-hub/feeds/import';
 import { addUser, setTeam, setUserDisabled, setUserExtension } from '../src-hub/admin';
 import { randomBytes } from 'node:crypto';
 import { startPbx } from '../test-support/pbx/pbx-process';
-import { callRow, runSipp } from '../test-support/sipp/sipp';
+import { callRow, parseMessageLog, runSipp } from '../test-support/sipp/sipp';
+import { freeUdpPort } from '../test-support/pbx/pbx-process';
+import { setQueue } from '../src-hub/agents/queues';
+import { recordEvents } from '../src-hub/agents/events';
 import { simulateCall } from './support/fixtures';
 import { api } from './support/server';
 import { SHOTS_DIR } from './support/shots';
+import { CHROMIUM, CHROMIUM_MEDIA_ARGS } from './support/chromium';
 import { startCasesHost, type CasesHost } from './support/cases';
 
 const PASSWORD = 'long enough password';
@@ -51,7 +55,8 @@ const initialSyncs: string[] = [];
 
 test.describe.configure({ mode: 'serial' });
 // the agents' usual laptop screen (the screenshots in SHOTS_DIR are taken at it)
-test.use({ viewport: { width: 1366, height: 768 } });
+// a fake microphone: the softphone places real calls here (the supervisor's call back)
+test.use({ viewport: { width: 1366, height: 768 }, permissions: ['microphone'], launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_MEDIA_ARGS } });
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
@@ -247,14 +252,15 @@ test('no hub preset (a standalone desk): Settings → Sign in asks for the hub a
   await expect(page.getByTestId('signin-screen')).toHaveCount(0);
 });
 
-test("sign in → the softphone registers at the real PBX with the hub's time-limited credential (autheph) → a ringing call pops the synced customer", async ({ page }) => {
+test("sign in → the softphone registers at the real PBX with the hub's time-limited credential (autheph) → a ringing call pops the synced customer; a supervisor calls back a caller who gave up", async ({ page }) => {
   test.setTimeout(120_000);
   // Kamailio with SIGNIN-HUB's autheph.cfg; a hub (same store) that hands out its credentials
   const dir = join(root, 'autheph');
   mkdirSync(dir, { recursive: true });
   const secret = `pronto-e2e-${randomBytes(12).toString('base64url')}`;
   writeFileSync(join(dir, 'autheph.secret'), `${secret}\n`, { mode: 0o600 });
-  const pbx = await startPbx({ authephSecretFile: join(dir, 'autheph.secret'), mediaBridge: false });
+  const trunkPort = await freeUdpPort();
+  const pbx = await startPbx({ authephSecretFile: join(dir, 'autheph.secret'), mediaBridge: false, trunkGw: `sip:127.0.0.1:${trunkPort}` });
   const sipHub = await buildHub({
     store: hub, loginRateLimit: { max: 1000, timeWindow: '1 minute' },
     sip: { server: pbx.wsUrl, domain: '127.0.0.1', realm: 'pronto.local', secret, credentialHours: 10 },
@@ -293,6 +299,35 @@ test("sign in → the softphone registers at the real PBX with the hub's time-li
     await page.getByTestId('account-signout').click();
     await expect(page.getByTestId('signin-screen')).toBeVisible({ timeout: 20_000 });
     await expect.poll(async () => /AoR: 1001\b/.test(await pbx.dump()), { timeout: 10_000 }).toBe(false);
+
+    // a supervisor on the same desk calls back a caller who gave up, from the call-back list: the
+    // softphone (registered with her own hub credential) dials out through the PBX to the trunk
+    await setUserExtension(hub, 'sue', '1002');
+    await setQueue(hub, { name: 'islands', number: '650', team: 'Islands' });
+    const gaveUp = '+390915550199';
+    const t0 = Date.now() - 60_000;
+    await recordEvents(hub, [
+      { id: `cb-${t0}-1`, at: new Date(t0).toISOString(), kind: 'queue.entered', source: 'pbx', callId: `cb-${t0}`, queue: 'islands', caller: gaveUp },
+      { id: `cb-${t0}-2`, at: new Date(t0 + 30_000).toISOString(), kind: 'queue.abandoned', source: 'pbx', callId: `cb-${t0}`, queue: 'islands', caller: gaveUp, data: { waitMs: 30_000 } },
+    ]);
+    await signIn(page, 'sue');
+    await signedInAs(page, 'sue');
+    await expect(page.getByTestId('sip-registration')).toHaveAttribute('data-state', 'registered', { timeout: 20_000 }).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${pbx.logs().split('\n').filter((l) => /REGISTER|auth|ERROR|WARN|NOTICE/.test(l)).slice(-30).join('\n')}\n${JSON.stringify(await api(desk!.url, 'session', {}))}`);
+    });
+    await page.getByTestId('view-queues').click();
+    const item = page.locator(`[data-testid="callback-item"][data-caller="${gaveUp}"]`);
+    await expect(item).toBeVisible({ timeout: 20_000 });
+    const gw = runSipp({ scenario: 'uas-ring', localPort: trunkPort, timeoutS: 20 });
+    await page.waitForTimeout(300); // SIPp binds its port
+    await item.getByTestId('callback-dial').click();
+    await expect(page.locator('[data-testid="call-card"][data-direction="outbound"]').first()).toBeVisible({ timeout: 10_000 });
+    await page.screenshot({ path: `${SHOTS}/supervisor-callback-dial.png` });
+    await page.locator('[data-testid="call-card"][data-direction="outbound"]').first().getByTestId('call-hangup').click();
+    const rang = await gw;
+    const invite = parseMessageLog(rang.messageLog).find((m) => m.direction === 'received' && m.kind === 'INVITE');
+    expect(invite?.firstLine, `the trunk got the call back:\n${rang.messageLog.slice(-2000)}`).toContain(gaveUp);
+    expect(invite?.header('P-Asserted-Identity'), 'placed as the supervisor\'s extension').toContain('1002');
   } finally {
     await desk?.stop();
     await sipHub.close();

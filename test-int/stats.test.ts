@@ -1,6 +1,8 @@
 // A scripted stretch of a day through the real PBX (Kamailio queue + SIPp agents and callers),
 // the hub on PGlite and PostgreSQL: the live figures (GET /v1/stats/queues, the WebSocket) and the
-// historical report equal the truth computed here from SIPp's own message logs, figure by figure;
+// historical report equal the truth computed here from SIPp's own message logs, figure by figure
+// (answered at once, a transfer, answered after waiting past T, short and long abandons, a time-out,
+// a ring-all answered by one of three);
 // a restarted hub shows the same; a desktop's late events converge the agent figures.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -56,19 +58,28 @@ describeStores('statistics from a scripted day', (ctx) => {
   let start = 0;
   beforeAll(async () => {
     start = Date.now() - 1000;
-    lab = await startQueueLab({ store: ctx.store, agents: 3 });
+    lab = await startQueueLab({ store: ctx.store, agents: 4 });
     await lab.queue({ name: 'sales', number: '600', ringSeconds: 5, maxWaitSeconds: 8, slSeconds: SL_S, shortAbandonSeconds: SHORT_S });
     // a1, a2, a3 answer after 0.2, 1 and 1.8 s: a ring-all call is answered by one of them, not by
     // two at once (a SIPp caller handles a second 200 of a forked INVITE badly)
     const answerMs = [200, 1000, 1800];
-    for (const [i, [, ext]] of [...lab.agents].entries()) agents.push(await startAgent({ pbx: lab.pbx, ext, answerMs: answerMs[i]!, talkMs: 60_000, timeoutS: 170 }));
-    await lab.waitEvent((e) => e.kind === 'agent.registered' && e.agent === 'a3');
-    for (const n of ['a1', 'a2', 'a3']) await lab.setState(n, 'break', 'meeting');
+    for (const [i, [, ext]] of [...lab.agents].slice(0, 3).entries()) agents.push(await startAgent({ pbx: lab.pbx, ext, answerMs: answerMs[i]!, talkMs: 60_000, timeoutS: 170 }));
+    // a4 answers after 0.2 s and blind-transfers every call it takes (REFER to 1009), then hangs up
+    agents.push(await startAgent({ pbx: lab.pbx, ext: lab.agents.get('a4')!, answerMs: 200, talkMs: 400, transferTo: '1009', timeoutS: 170 }));
+    for (const n of ['a3', 'a4']) await lab.waitEvent((e) => e.kind === 'agent.registered' && e.agent === n);
+    for (const n of ['a1', 'a2', 'a3', 'a4']) await lab.setState(n, 'break', 'meeting');
 
     // 1. ring-all answered by one of three, at once
     for (const n of ['a1', 'a2', 'a3']) await lab.setState(n, 'available');
     const c1 = await startCaller({ pbx: lab.pbx, caller: '+390810001', number: '600', patienceMs: 20_000, talkMs: 1_500 });
     runs.push(await c1.done);
+    // 1b. a transfer: only a4 is free; it answers and sends the caller on (one answered call)
+    for (const n of ['a1', 'a2', 'a3']) await lab.setState(n, 'break', 'meeting');
+    await lab.setState('a4', 'available');
+    const moved = await startCaller({ pbx: lab.pbx, caller: '+390810006', number: '600', patienceMs: 20_000, talkMs: 10_000 });
+    runs.push(await moved.done);
+    await lab.waitEvent((e) => e.kind === 'call.transferred' && e.agent === 'a4');
+    await lab.setState('a4', 'break', 'meeting');
     // 2. nobody free: a short abandon (0.5 s), a long abandon (2 s), a time-out (max wait 8 s), and a
     //    caller answered after waiting longer than T (an agent comes back after 4.5 s)
     for (const n of ['a1', 'a2', 'a3']) await lab.setState(n, 'break', 'lunch');
@@ -101,7 +112,7 @@ describeStores('statistics from a scripted day', (ctx) => {
 
   it('the script happened as planned (the truth has each kind of call)', () => {
     const t = truthOf(runs);
-    expect(t).toMatchObject({ offered: 5, answered: 2, answeredInT: 1, abandoned: 1, shortAbandoned: 1, timedOut: 1 });
+    expect(t).toMatchObject({ offered: 6, answered: 3, answeredInT: 2, abandoned: 1, shortAbandoned: 1, timedOut: 1 });
   });
 
   it('live figures (GET and WebSocket) equal the truth from SIPp', async () => {
@@ -112,8 +123,9 @@ describeStores('statistics from a scripted day', (ctx) => {
     const body = r.json() as { at: string; queues: Record<string, unknown>[]; agents: Record<string, unknown>[] };
     const sales = body.queues.find((q) => q.queue === 'sales')!;
     expectFigures(sales, t);
-    expect(sales).toMatchObject({ waiting: 0, longestWaitS: 0, agents: { available: 1, break: 2 } });
-    expect(body.agents.map((a) => a.name).sort()).toEqual(['a1', 'a2', 'a3']);
+    expect(sales).toMatchObject({ waiting: 0, longestWaitS: 0, agents: { available: 1, break: 3 } });
+    expect(body.agents.map((a) => a.name).sort()).toEqual(['a1', 'a2', 'a3', 'a4']);
+    expect(body.agents.find((a) => a.name === 'a4')).toMatchObject({ handled: 1 });
     expect(body.agents.find((a) => a.name === 'a2')).toMatchObject({ state: 'available', handled: expect.any(Number) });
     // the WebSocket's first message is the same picture
     await lab.app.listen({ port: 0, host: '127.0.0.1' });
@@ -191,11 +203,12 @@ describeStores('statistics from a scripted day', (ctx) => {
             payload: { eventId: randomUUID(), state, reason: null, at: at.toISOString(), cause: state === 'wrapup' ? 'call' : 'agent', callId: state === 'wrapup' ? answered.callId : null } }] } });
         expect(r.statusCode).toBe(200);
       }
-      // two handled calls: one gained 20 s of wrap-up → the mean grows by 10 s (once the
-      // events' notices have reached this instance)
+      // one of the handled calls gained 20 s of wrap-up → the mean grows by 20 s / handled (once
+      // the events' notices have reached this instance)
+      const grows = Math.round(20 / truthOf(runs).answered);
       const aht = async () => ((await again.inject({ method: 'GET', url: '/v1/stats/queues', headers: boss })).json() as { queues: Record<string, unknown>[] })
         .queues.find((q) => q.queue === 'sales')!.ahtS as number;
-      await expect.poll(async () => Math.round((await aht()) - ahtBefore), { timeout: 10_000 }).toBe(10);
+      await expect.poll(async () => Math.round((await aht()) - ahtBefore), { timeout: 10_000 }).toBe(grows);
     } finally {
       await again.close();
     }
