@@ -95,15 +95,23 @@ test('a carrier call in: audio both ways through the bridge, hold with music, DT
   expect(heard.level, 'audio level of what the trunk receives').toBeGreaterThan(0.001);
   await a.shot('trunk-call-active');
 
-  // hold: the trunk keeps receiving audio (the bridge plays music), the agent stops hearing it
+  // hold: the trunk keeps receiving audio — the bridge's music, since the agent is muted first
+  // (a muted microphone sends silence: whatever level reaches the trunk is the music)
+  await talk.getByTestId('call-mute').click();
+  await expect(talk).toHaveAttribute('data-muted', 'true');
+  await a.page.waitForTimeout(800);
+  const muted = await trunkHears(lab, t.mediaPort, 1500);
+  expect(muted.level, `muted, not held: silence at the trunk (${JSON.stringify(muted.byPt)})`).toBeLessThan(0.005);
   await talk.getByTestId('call-hold').click();
   await expect(talk).toHaveAttribute('data-state', 'held', { timeout: 5000 });
   await a.page.waitForTimeout(800);
   const held = await trunkHears(lab, t.mediaPort, 3000);
   expect(held.packets, `RTP at the trunk while held: ${JSON.stringify(held)}`).toBeGreaterThanOrEqual(60);
-  expect(held.level, 'the held caller hears music, not silence').toBeGreaterThan(0.01);
+  expect(held.level, 'the held caller hears music, not silence (the agent is muted)').toBeGreaterThan(0.01);
   await talk.getByTestId('call-hold').click();
   await expect(talk).toHaveAttribute('data-state', 'active', { timeout: 5000 });
+  await talk.getByTestId('call-mute').click();
+  await expect(talk).toHaveAttribute('data-muted', 'false');
   await expectAgentHears(talk);
 
   // DTMF from the agent reaches the trunk as RFC 4733 telephone-events (an IVR could read them)
