@@ -93,6 +93,12 @@ describe('the recorded reason', () => {
     expect(FailureReason.safeParse('two\nlines').success).toBe(false);
     expect(FailureReason.safeParse('x'.repeat(FAILURE_REASON_MAX + 1)).success).toBe(false);
   });
+
+  it("failureReasonText: a far end's bidi override cannot turn the reason around on the card", () => {
+    expect(failureReasonText('488 \u202Eereh elbatpecca toN')).toBe('488 ereh elbatpecca toN');
+    expect(FailureReason.safeParse('488 \u202Eevil').success).toBe(false);
+    expect(FailureReason.safeParse('488 Not Acceptable Here').success).toBe(true);
+  });
 });
 
 describe('the card', () => {

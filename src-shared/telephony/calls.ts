@@ -1,5 +1,6 @@
 // Call records as the contract carries them (the `calls` table, `pronto calls --json`).
 import { z } from 'zod';
+import { displayControl } from './identity';
 
 export const CallOutcome = z.enum(['answered', 'missed', 'declined', 'abandoned', 'failed']);
 export type CallOutcome = z.infer<typeof CallOutcome>;
@@ -39,16 +40,17 @@ export const FailureReason = z
   .string()
   .min(1)
   .max(FAILURE_REASON_MAX)
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$/, 'one line of text, no control characters');
+  .refine((v) => ![...v].some((ch) => displayControl(ch.charCodeAt(0))), 'one line of text, no control characters');
 
 /**
- * Any text as a FailureReason: control characters and line breaks become spaces, runs of
- * spaces one, and it is cut (with "…") to `max`. '' stays '' (no reason to record).
+ * Any text as a FailureReason: control characters (identity.ts's displayControl: C0/C1, line
+ * separators, bidi overrides) and line breaks become spaces, runs of spaces one, and it is cut
+ * (with "…") to `max`. '' stays '' (no reason to record).
  */
 export function failureReasonText(raw: string, max = FAILURE_REASON_MAX): string {
-  // eslint-disable-next-line no-control-regex
-  const line = raw.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  let spaced = '';
+  for (const ch of raw) spaced += displayControl(ch.charCodeAt(0)) ? ' ' : ch;
+  const line = spaced.replace(/\s+/g, ' ').trim();
   if (line.length <= max) return line;
   let cut = line.slice(0, max - 1); // UTF-16 units, as zod's max counts them
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1); // never half a surrogate pair
